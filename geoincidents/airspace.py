@@ -1,0 +1,486 @@
+"""Sovereign airspace: whose airspace is a point in, and was that state in NATO on the date?
+
+Airspace is land plus territorial sea (Chicago Convention arts. 1-2, UNCLOS art. 3); the borders
+come from ``shapes/airspace.gpkg`` (OpenStreetMap maritime boundaries, see ``shapes/README.md``).
+
+Boundary rule: a point *on* a boundary belongs to the airspace (``covers`` semantics, implemented
+with ``shapely.intersects_xy``). A point on a border shared by two states therefore touches both and
+is settled like any overlap (below).
+
+Overlaps are settled, never by file order:
+
+* a territory inside its sovereign's feature (Svalbard in NOR) -> the sovereign, territory kept;
+* an area listed in ``shapes/claims.csv`` (Crimea in RUS and UKR, Gibraltar) -> disputed, with the
+  claimants in the table's order, the internationally recognised one first;
+* any other overlap of two states (slivers where the OSM borders disagree by metres) -> the state
+  the point is deepest inside.
+
+Distances (``distance_to_border_km``) are geodesic on WGS84 (see :mod:`geoincidents.geodesy`):
+inside a NATO member's airspace, the depth from that state's airspace boundary; anywhere else
+(non-member states, international airspace), the distance to the nearest NATO member's airspace on
+that date (``distance_basis`` says which).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geoincidents.errors import DataError, InputError
+from geoincidents.models import AirspaceVerdict
+from geoincidents.nato import NatoMembership
+
+# Above this many points, containment runs on subdivided polygons (built once per Airspace).
+_PIECES_FROM = 2_000
+_PIECE_MAX_VERTICES = 128
+
+
+@dataclass(frozen=True, slots=True)
+class AirspaceFeature:
+    """One feature of the borders: a state's or a territory's land + territorial sea."""
+
+    iso3: str
+    name: str
+    sovereign_iso3: str | None
+    geometry: Any  # shapely (Multi)Polygon, lon/lat WGS84
+    nested_in_sovereign: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A disputed area: where a point is inside all of ``when_inside``, every claimant is listed."""
+
+    claim_id: str
+    when_inside: frozenset[str]
+    claimants: tuple[str, ...]
+    name: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolution:
+    country: str | None
+    territory: str
+    disputed: bool
+    claimants: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class VerdictArrays:
+    """Column-wise verdicts for many points (one entry per input point)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    date: np.ndarray  # object: datetime.date or None
+    country_iso3: np.ndarray  # object: str or None
+    country_name: np.ndarray
+    nato_member: np.ndarray  # object: bool or None
+    inside_nato_airspace: np.ndarray  # object: bool or None
+    distance_to_border_km: np.ndarray  # float, NaN when unknown
+    distance_basis: np.ndarray  # object: "depth" | "to_nato" | None
+    territory_iso3: np.ndarray
+    disputed: np.ndarray  # bool
+    claimants: np.ndarray  # object: tuple[str, ...]
+    membership_date: np.ndarray  # object: the date the NATO check used
+
+    def __len__(self) -> int:
+        return len(self.lat)
+
+    def verdict(self, i: int) -> AirspaceVerdict:
+        """The verdict of point ``i`` as a value object."""
+        dist = float(self.distance_to_border_km[i])
+        return AirspaceVerdict(
+            lat=float(self.lat[i]), lon=float(self.lon[i]), date=self.date[i],
+            country_iso3=self.country_iso3[i], country_name=self.country_name[i],
+            nato_member=_opt_bool(self.nato_member[i]),
+            inside_nato_airspace=_opt_bool(self.inside_nato_airspace[i]),
+            distance_to_border_km=None if math.isnan(dist) else round(dist, 3),
+            distance_basis=self.distance_basis[i], territory_iso3=self.territory_iso3[i],
+            disputed=bool(self.disputed[i]), claimants=self.claimants[i],
+            membership_date=self.membership_date[i],
+        )
+
+    def __iter__(self):
+        return (self.verdict(i) for i in range(len(self)))
+
+
+def _opt_bool(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+class Airspace:
+    """The sovereign airspace of every state, with NATO membership by date.
+
+    Collaborators come in through the constructor so tests can pass three polygons; use
+    :meth:`default` for the bundled borders.
+    """
+
+    def __init__(
+        self,
+        features: Sequence[AirspaceFeature],
+        *,
+        membership: NatoMembership,
+        claims: Iterable[Claim] = (),
+    ) -> None:
+        import shapely
+
+        if not features:
+            raise DataError("no airspace features given")
+        codes = [f.iso3 for f in features]
+        if len(set(codes)) != len(codes):
+            raise DataError("airspace features must have distinct iso3 codes")
+        for f in features:
+            if f.geometry is None or f.geometry.geom_type not in ("Polygon", "MultiPolygon"):
+                raise DataError(f"airspace feature {f.iso3} is not a polygon")
+            if not f.geometry.is_valid:
+                raise DataError(f"airspace feature {f.iso3} has an invalid geometry")
+        self.features = list(features)
+        self.membership = membership
+        self.claims = list(claims)
+        self._geoms = np.array([f.geometry for f in features], dtype=object)
+        self._codes = codes
+        self._by_code = {f.iso3: i for i, f in enumerate(features)}
+        self._sovereign = [f.sovereign_iso3 for f in features]
+        self._names = {f.iso3: f.name for f in features}
+        self._tree = shapely.STRtree(self._geoms)
+        self._single = [self._resolve((i,)) for i in range(len(features))]
+        self._pieces = None
+        self._boundaries: dict[Any, Any] = {}
+
+    @classmethod
+    def default(cls) -> Airspace:
+        """The bundled borders, membership table and claims (cached per process)."""
+        global _DEFAULT
+        if _DEFAULT is None:
+            from geoincidents.data import shapes_dir
+
+            root = shapes_dir()
+            _DEFAULT = cls(
+                read_gpkg(root / "airspace.gpkg"),
+                membership=NatoMembership.from_csv(root / "nato_members.csv"),
+                claims=read_claims(root / "claims.csv"),
+            )
+        return _DEFAULT
+
+    def name(self, iso3: str | None) -> str | None:
+        """The name of a state or territory code (the code itself when the borders lack it)."""
+        if iso3 is None:
+            return None
+        member = self.membership.get(iso3)
+        return self._names.get(iso3) or (member.name if member else iso3)
+
+    # -- one point ---------------------------------------------------------------------------------
+
+    def check(self, lat: float, lon: float, date: dt.date | None = None) -> AirspaceVerdict:
+        """The verdict for one point; ``date`` None means today's membership."""
+        return self.classify([lat], [lon], date).verdict(0)
+
+    # -- many points -------------------------------------------------------------------------------
+
+    def classify(
+        self,
+        lat: Sequence[float] | np.ndarray,
+        lon: Sequence[float] | np.ndarray,
+        dates: dt.date | None | Sequence[dt.date | None] = None,
+        *,
+        distances: bool = True,
+    ) -> VerdictArrays:
+        """Verdicts for arrays of points (one date for all, or one per point).
+
+        Set ``distances=False`` to skip the distance computation when only states are wanted.
+        """
+        lat, lon = validate_points(lat, lon)
+        n = len(lat)
+        if dates is None or isinstance(dates, dt.date):
+            date_arr = np.full(n, dates, dtype=object)
+        else:
+            date_arr = np.asarray(list(dates), dtype=object)
+            if len(date_arr) != n:
+                raise InputError(f"got {len(date_arr)} dates for {n} points")
+        today = dt.date.today()
+        as_of = np.array([d or today for d in date_arr], dtype=object) if n else date_arr
+
+        country, territory, disputed, claimants = self.states(lat, lon)
+
+        member = np.empty(n, dtype=object)
+        keys = {}
+        for i in range(n):
+            key = (country[i], as_of[i])
+            if key not in keys:
+                keys[key] = self.membership.is_member(country[i], as_of[i])
+            member[i] = keys[key]
+        inside = np.where(country == None, False, member)  # noqa: E711 (elementwise)
+
+        dist = np.full(n, np.nan)
+        basis = np.full(n, None, dtype=object)
+        if distances and n:
+            self._distances(lat, lon, country, member, as_of, dist, basis)
+        names = np.array([self.name(c) for c in country], dtype=object)
+        return VerdictArrays(
+            lat=lat, lon=lon, date=date_arr, country_iso3=country, country_name=names,
+            nato_member=member, inside_nato_airspace=inside, distance_to_border_km=dist,
+            distance_basis=basis, territory_iso3=territory, disputed=disputed,
+            claimants=claimants, membership_date=as_of,
+        )
+
+    def classify_frame(self, frame, date_column: str | None = None, *, distances: bool = True):
+        """Add the verdict columns to a GeoDataFrame of points (any CRS; read as WGS84 lon/lat)."""
+        geo = frame.geometry
+        if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+            geo = geo.to_crs("EPSG:4326")
+        dates = None if date_column is None else list(frame[date_column])
+        res = self.classify(geo.y.to_numpy(), geo.x.to_numpy(), dates, distances=distances)
+        out = frame.copy()
+        for key in ("country_iso3", "country_name", "nato_member", "inside_nato_airspace",
+                    "distance_to_border_km", "distance_basis", "territory_iso3", "disputed"):
+            out[key] = getattr(res, key)
+        out["claimants"] = [";".join(c) for c in res.claimants]
+        return out
+
+    def states(self, lat: np.ndarray, lon: np.ndarray):
+        """Country, territory, disputed flag and claimants for validated lat/lon arrays."""
+        n = len(lat)
+        country = np.full(n, None, dtype=object)
+        territory = np.full(n, None, dtype=object)
+        disputed = np.zeros(n, dtype=bool)
+        claimants = np.empty(n, dtype=object)
+        claimants[:] = [()] * n
+        pi, fi = self._hits(lat, lon)
+        if len(pi) == 0:
+            return country, territory, disputed, claimants
+        order = np.lexsort((fi, pi))
+        pi, fi = pi[order], fi[order]
+        counts = np.bincount(pi, minlength=n)
+        one = counts == 1
+        first = np.searchsorted(pi, np.arange(n))
+
+        def put(i: int, res: _Resolution) -> None:
+            country[i], territory[i] = res.country, res.territory
+            disputed[i], claimants[i] = res.disputed, res.claimants
+
+        for i in np.flatnonzero(one):
+            put(i, self._single[fi[first[i]]])
+        combos: dict[tuple[int, ...], _Resolution | None] = {}
+        slivers = []
+        for i in np.flatnonzero(counts > 1):
+            combo = tuple(fi[first[i]:first[i] + counts[i]].tolist())
+            if combo not in combos:
+                combos[combo] = self._resolve(combo)
+            res = combos[combo]
+            if res is None:
+                slivers.append((i, combo))
+            else:
+                put(i, res)
+        for i, combo in slivers:
+            depths = [self._boundary(("feature", f)).distance_km(lat[i:i + 1], lon[i:i + 1])[0]
+                      for f in combo]
+            put(i, self._single[combo[int(np.nanargmax(depths))]])
+        return country, territory, disputed, claimants
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _hits(self, lat: np.ndarray, lon: np.ndarray):
+        """(point index, feature index) for every feature whose airspace covers the point."""
+        import shapely
+
+        if len(lat) < _PIECES_FROM:
+            pts = shapely.points(lon, lat)
+            pi, fi = self._tree.query(pts)
+            keep = shapely.intersects_xy(self._geoms[fi], lon[pi], lat[pi])
+            return pi[keep], fi[keep]
+        pieces, owner, tree = self._piece_index()
+        pi, ki = tree.query(shapely.points(lon, lat), predicate="intersects")
+        pairs = np.unique(np.stack([pi, owner[ki]], axis=1), axis=0)
+        return pairs[:, 0], pairs[:, 1]
+
+    def _piece_index(self):
+        if self._pieces is None:
+            import shapely
+
+            pieces, owner = [], []
+            for i, geom in enumerate(self._geoms):
+                parts = subdivide(geom, _PIECE_MAX_VERTICES)
+                pieces.extend(parts)
+                owner.extend([i] * len(parts))
+            arr = np.array(pieces, dtype=object)
+            shapely.prepare(arr)
+            self._pieces = (arr, np.array(owner), shapely.STRtree(arr))
+        return self._pieces
+
+    def _resolve(self, combo: tuple[int, ...]) -> _Resolution | None:
+        """Settle a set of features that all cover a point; None when only depth can tell."""
+        codes = {self._codes[i] for i in combo}
+        territories = [i for i in combo if self._sovereign[i] != self._codes[i]]
+        # The smallest territory is the most specific name for the place.
+        territories.sort(key=lambda i: self._geoms[i].area)
+        matching = [c for c in self.claims if c.when_inside <= codes]
+        if matching:
+            claim = max(matching, key=lambda c: len(c.when_inside))
+            country = claim.claimants[0]
+            territory = self._codes[territories[0]] if territories else country
+            return _Resolution(country, territory, True, claim.claimants)
+        sovereigns = {self._sovereign[i] for i in combo}
+        if len(sovereigns) != 1:
+            return None
+        country = sovereigns.pop()
+        territory = self._codes[territories[0]] if territories else country
+        return _Resolution(country, territory, False, ())
+
+    def _boundary(self, key):
+        """Boundary index for ("feature", i), ("state", iso3) or ("nato", frozenset)."""
+        index = self._boundaries.get(key)
+        if index is None:
+            from geoincidents.geodesy import BoundaryIndex
+
+            kind, what = key
+            if kind == "feature":
+                polys = [self._geoms[what]]
+            elif kind == "state":
+                polys = [g for g, f in zip(self._geoms, self.features)
+                         if f.sovereign_iso3 == what and not f.nested_in_sovereign]
+            else:
+                polys = [g for g, f in zip(self._geoms, self.features)
+                         if f.sovereign_iso3 in what and not f.nested_in_sovereign]
+            index = self._boundaries[key] = BoundaryIndex(polys)
+        return index
+
+    def _distances(self, lat, lon, country, member, as_of, dist, basis) -> None:
+        depth = np.array([m is True or m is None for m in member]) & (country != None)  # noqa: E711
+        for state in set(country[depth]):
+            sel = depth & (country == state)
+            dist[sel] = self._boundary(("state", state)).distance_km(lat[sel], lon[sel])
+            basis[sel] = "depth"
+        rest = ~depth
+        if not rest.any():
+            return
+        groups: dict[frozenset[str], list[int]] = {}
+        era_members: dict[dt.date, frozenset[str]] = {}
+        for i in np.flatnonzero(rest):
+            day = as_of[i]
+            if day not in era_members:
+                era_members[day] = self.membership.members_on(day)
+            groups.setdefault(era_members[day], []).append(i)
+        for members, idx in groups.items():
+            if not members:
+                continue
+            sel = np.array(idx)
+            dist[sel] = self._boundary(("nato", members)).distance_km(lat[sel], lon[sel])
+            basis[sel] = "to_nato"
+
+
+_DEFAULT: Airspace | None = None
+
+
+def validate_points(lat, lon) -> tuple[np.ndarray, np.ndarray]:
+    """Float arrays of lat/lon, or an :class:`InputError` naming the first bad value."""
+    try:
+        lat = np.asarray(lat, dtype=float).reshape(-1)
+        lon = np.asarray(lon, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"coordinates must be numbers ({err})") from err
+    if lat.shape != lon.shape:
+        raise InputError(f"got {lat.size} latitudes and {lon.size} longitudes")
+    for name, arr, limit in (("latitude", lat, 90.0), ("longitude", lon, 180.0)):
+        bad = ~np.isfinite(arr) | (np.abs(arr) > limit)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            where = f" (point {i + 1})" if arr.size > 1 else ""
+            raise InputError(f"{name} {arr[i]!r} is outside [-{limit:g}, {limit:g}]{where}")
+    return lat, lon
+
+
+def subdivide(geom, max_vertices: int) -> list:
+    """Split a polygon into pieces of at most ``max_vertices`` by recursive halving of its box
+    (the idea of PostGIS ST_Subdivide): small pieces make prepared point tests fast."""
+    import shapely
+
+    out, stack = [], [geom]
+    while stack:
+        g = stack.pop()
+        if shapely.get_num_coordinates(g) <= max_vertices:
+            out.append(g)
+            continue
+        x0, y0, x1, y1 = g.bounds
+        if x1 - x0 >= y1 - y0:
+            xm = (x0 + x1) / 2
+            boxes = ((x0, y0, xm, y1), (xm, y0, x1, y1))
+        else:
+            ym = (y0 + y1) / 2
+            boxes = ((x0, y0, x1, ym), (x0, ym, x1, y1))
+        for box in boxes:
+            part = shapely.clip_by_rect(g, *box)
+            polys = [p for p in shapely.get_parts(part)
+                     if p.geom_type == "Polygon" and p.area > 0]
+            if len(polys) == 1:
+                stack.append(polys[0])
+            elif polys:
+                stack.append(shapely.MultiPolygon(polys))
+    return out
+
+
+def read_gpkg(path: str | Path, layer: str = "airspace") -> list[AirspaceFeature]:
+    """Read the airspace layer of a GeoPackage with the standard library's sqlite3.
+
+    GDAL is not needed at run time (it costs ~0.7 s to import); the file is written by GDAL in
+    ``shapes/build_airspace.py`` and opens directly in QGIS.
+    """
+    import shapely
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"airspace file not found: {path}")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(
+                f'SELECT iso3, name, sovereign_iso3, nested_in_sovereign, geom FROM "{layer}"'
+            ).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise DataError(f"cannot read {path}: {err}") from err
+    wkb = [_gpkg_wkb(r[4], path) for r in rows]
+    geoms = shapely.from_wkb(wkb)
+    return [
+        AirspaceFeature(
+            iso3=r[0], name=r[1], sovereign_iso3=r[2] or None, geometry=g,
+            nested_in_sovereign=bool(r[3]),
+        )
+        for r, g in zip(rows, geoms)
+    ]
+
+
+def _gpkg_wkb(blob: bytes, path: Path) -> bytes:
+    """Strip the GeoPackage binary header (magic, version, flags, srs id, envelope)."""
+    if not blob or blob[:2] != b"GP":
+        raise DataError(f"{path}: not a GeoPackage geometry blob")
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((blob[3] >> 1) & 0b111)
+    if envelope is None:
+        raise DataError(f"{path}: bad GeoPackage envelope flag")
+    return blob[8 + envelope:]
+
+
+def read_claims(path: str | Path) -> list[Claim]:
+    """Read ``shapes/claims.csv``: claim_id, when_inside (a;b), claimants (a;b), name, note."""
+    claims = []
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                inside = frozenset(c for c in row.get("when_inside", "").split(";") if c)
+                claimants = tuple(c for c in row.get("claimants", "").split(";") if c)
+                if not inside or len(claimants) < 2:
+                    raise DataError(
+                        f"{path} line {line}: a claim needs when_inside and 2+ claimants")
+                claims.append(Claim(row["claim_id"], inside, claimants, row.get("name", ""),
+                                    row.get("note", "")))
+    except OSError as err:
+        raise DataError(f"cannot read claims table {path}: {err.strerror}") from err
+    return claims

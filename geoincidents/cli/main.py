@@ -1,0 +1,58 @@
+"""The ``geoincidents`` click group: logging verbosity, error reporting and the command list."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from geoincidents import __version__
+from geoincidents.cli.check import check
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+log = logging.getLogger("geoincidents")
+
+
+class Group(click.Group):
+    """A click group whose errors are always one line on stderr, never a traceback.
+
+    Usage errors exit 2 and other failures 1 (click's codes); an unexpected exception is reported
+    by type and message (``-v`` adds the traceback to the log).
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as err:
+            click.echo(f"Error: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): nothing left to report
+            sys.exit(1)
+        except Exception as err:  # noqa: BLE001 - the last guard before a traceback
+            log.debug("unexpected error", exc_info=True)
+            click.echo(f"Error: unexpected {type(err).__name__}: {err}", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="geoincidents")
+@click.option("-v", "--verbose", "verbosity", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", "quietness", count=True, help="Less output (repeatable).")
+@click.pass_context
+def cli(ctx: click.Context, verbosity: int, quietness: int) -> None:
+    """Airspace incidents in news text: where they happened and whether inside NATO airspace."""
+    level = 30 - 10 * (verbosity - quietness)
+    logging.basicConfig(level=max(level, 1), format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = verbosity - quietness
+
+
+cli.add_command(check)

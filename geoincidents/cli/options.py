@@ -1,0 +1,80 @@
+"""Shared click option types, decorators and error translation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from geoincidents.errors import GeoIncidentsError
+
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a valid date (expected YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateType()
+
+
+class NumericArgsCommand(click.Command):
+    """A command whose positional arguments may be negative numbers (``check 64.18 -51.72``).
+
+    click would read ``-51.72`` as an unknown option; tokens that are negative numbers and not
+    the value of an option are moved behind ``--`` so they reach the arguments in order.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = set()
+        for param in self.params:
+            if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                takes_value.update(param.opts + param.secondary_opts)
+        options, positional, i = [], [], 0
+        while i < len(args):
+            tok = args[i]
+            if tok == "--":
+                positional.extend(args[i + 1:])
+                break
+            if tok in takes_value and i + 1 < len(args):
+                options += [tok, args[i + 1]]
+                i += 2
+                continue
+            if tok.startswith("-") and not _NEGATIVE_NUMBER.match(tok):
+                options.append(tok)
+            else:
+                positional.append(tok)
+            i += 1
+        return super().parse_args(ctx, options + ["--", *positional] if positional else options)
+
+
+def translate_errors(func: Callable) -> Callable:
+    """Turn library and OS errors into one-line click errors (exit 1); usage errors stay 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except GeoIncidentsError as err:
+            raise click.ClickException(str(err)) from err
+        except OSError as err:
+            name = f" {err.filename}" if err.filename else ""
+            raise click.ClickException(f"cannot access{name}: {err.strerror or err}") from err
+
+    return wrapper

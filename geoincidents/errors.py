@@ -1,0 +1,19 @@
+"""Exceptions: every error the library raises on purpose derives from :class:`GeoIncidentsError`."""
+
+from __future__ import annotations
+
+
+class GeoIncidentsError(Exception):
+    """Root of the package's errors; the CLI turns these into one-line messages."""
+
+
+class InputError(GeoIncidentsError, ValueError):
+    """A value or a file given by the user is not acceptable (bad coordinate, date, row...)."""
+
+
+class DataError(GeoIncidentsError, RuntimeError):
+    """Bundled or user-supplied reference data (borders, membership table) is missing or broken."""
+
+
+class OutputError(GeoIncidentsError, OSError):
+    """An output file could not be written."""

@@ -1,0 +1,1 @@
+"""The bundled reference data, installed as ``geoincidents._shapes`` (see shapes/README.md)."""
