@@ -68,7 +68,7 @@ class Claim:
 @dataclass(frozen=True, slots=True)
 class _Resolution:
     country: str | None
-    territory: str
+    territory: str | None
     disputed: bool
     claimants: tuple[str, ...]
 
@@ -112,6 +112,16 @@ class VerdictArrays:
         return (self.verdict(i) for i in range(len(self)))
 
 
+_INTERNATIONAL = _Resolution(None, None, False, ())
+
+
+def _column(values: list, index: np.ndarray) -> np.ndarray:
+    """An object array of ``values[index]`` (safe for tuples and None)."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[index]
+
+
 def _opt_bool(value) -> bool | None:
     return None if value is None else bool(value)
 
@@ -151,7 +161,14 @@ class Airspace:
         self._sovereign = [f.sovereign_iso3 for f in features]
         self._names = {f.iso3: f.name for f in features}
         self._tree = shapely.STRtree(self._geoms)
-        self._single = [self._resolve((i,)) for i in range(len(features))]
+        # Resolutions by id: 0..F-1 are the single features, overlaps are appended as met.
+        self._resolutions: list[_Resolution] = []
+        for i in range(len(features)):
+            res = self._resolve((i,))
+            if res is None:  # one feature has one sovereign, but keep the type checker honest
+                raise DataError(f"airspace feature {codes[i]} cannot be resolved")
+            self._resolutions.append(res)
+        self._combo_ids: dict[tuple[int, ...], int] = {}
         self._pieces = None
         self._boundaries: dict[Any, Any] = {}
 
@@ -199,31 +216,39 @@ class Airspace:
         """
         lat, lon = validate_points(lat, lon)
         n = len(lat)
+        today = dt.date.today()
         if dates is None or isinstance(dates, dt.date):
             date_arr = np.full(n, dates, dtype=object)
+            as_of = np.full(n, dates or today, dtype=object)
+            day_of = np.zeros(n, dtype=np.intp)
+            days = [dates or today]
         else:
-            date_arr = np.asarray(list(dates), dtype=object)
+            date_arr = np.asarray(list(dates), dtype=object).reshape(-1)
             if len(date_arr) != n:
                 raise InputError(f"got {len(date_arr)} dates for {n} points")
-        today = dt.date.today()
-        as_of = np.array([d or today for d in date_arr], dtype=object) if n else date_arr
+            as_of = np.array([d or today for d in date_arr], dtype=object)
+            ordinals, day_of = np.unique([d.toordinal() for d in as_of], return_inverse=True)
+            days = [dt.date.fromordinal(int(o)) for o in ordinals]
 
-        country, territory, disputed, claimants = self.states(lat, lon)
-
-        member = np.empty(n, dtype=object)
-        keys = {}
-        for i in range(n):
-            key = (country[i], as_of[i])
-            if key not in keys:
-                keys[key] = self.membership.is_member(country[i], as_of[i])
-            member[i] = keys[key]
+        res_id = self.resolution_ids(lat, lon)
+        used, res_of = np.unique(res_id, return_inverse=True)
+        table = [self._resolution(int(r)) for r in used]
+        country = _column([r.country for r in table], res_of)
+        territory = _column([r.territory for r in table], res_of)
+        disputed = np.array([r.disputed for r in table], dtype=bool)[res_of]
+        claimants = _column([r.claimants for r in table], res_of)
+        names = _column([self.name(r.country) for r in table], res_of)
+        # Membership per (resolution, day), computed once per distinct pair.
+        member_table = np.empty((len(days), len(table)), dtype=object)
+        for d, day in enumerate(days):
+            member_table[d, :] = [self.membership.is_member(r.country, day) for r in table]
+        member = member_table[day_of, res_of] if n else np.empty(0, dtype=object)
         inside = np.where(country == None, False, member)  # noqa: E711 (elementwise)
 
         dist = np.full(n, np.nan)
         basis = np.full(n, None, dtype=object)
         if distances and n:
             self._distances(lat, lon, country, member, as_of, dist, basis)
-        names = np.array([self.name(c) for c in country], dtype=object)
         return VerdictArrays(
             lat=lat, lon=lon, date=date_arr, country_iso3=country, country_name=names,
             nato_member=member, inside_nato_airspace=inside, distance_to_border_km=dist,
@@ -245,74 +270,64 @@ class Airspace:
         out["claimants"] = [";".join(c) for c in res.claimants]
         return out
 
-    def states(self, lat: np.ndarray, lon: np.ndarray):
-        """Country, territory, disputed flag and claimants for validated lat/lon arrays."""
+    def resolution_ids(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """For validated lat/lon arrays, the id of each point's settled state (-1: none)."""
         n = len(lat)
-        country = np.full(n, None, dtype=object)
-        territory = np.full(n, None, dtype=object)
-        disputed = np.zeros(n, dtype=bool)
-        claimants = np.empty(n, dtype=object)
-        claimants[:] = [()] * n
+        res_id = np.full(n, -1, dtype=np.intp)
         pi, fi = self._hits(lat, lon)
         if len(pi) == 0:
-            return country, territory, disputed, claimants
-        order = np.lexsort((fi, pi))
-        pi, fi = pi[order], fi[order]
+            return res_id
         counts = np.bincount(pi, minlength=n)
-        one = counts == 1
         first = np.searchsorted(pi, np.arange(n))
-
-        def put(i: int, res: _Resolution) -> None:
-            country[i], territory[i] = res.country, res.territory
-            disputed[i], claimants[i] = res.disputed, res.claimants
-
-        for i in np.flatnonzero(one):
-            put(i, self._single[fi[first[i]]])
-        combos: dict[tuple[int, ...], _Resolution | None] = {}
-        slivers = []
+        one = np.flatnonzero(counts == 1)
+        res_id[one] = fi[first[one]]
+        slivers: dict[tuple[int, ...], list[int]] = {}
         for i in np.flatnonzero(counts > 1):
             combo = tuple(fi[first[i]:first[i] + counts[i]].tolist())
-            if combo not in combos:
-                combos[combo] = self._resolve(combo)
-            res = combos[combo]
-            if res is None:
-                slivers.append((i, combo))
-            else:
-                put(i, res)
-        for i, combo in slivers:
-            depths = [self._boundary(("feature", f)).distance_km(lat[i:i + 1], lon[i:i + 1])[0]
-                      for f in combo]
-            put(i, self._single[combo[int(np.nanargmax(depths))]])
-        return country, territory, disputed, claimants
+            rid = self._combo_ids.get(combo)
+            if rid is None:
+                res = self._resolve(combo)
+                if res is None:
+                    slivers.setdefault(combo, []).append(i)
+                    continue
+                rid = self._combo_ids[combo] = len(self._resolutions)
+                self._resolutions.append(res)
+            res_id[i] = rid
+        # Unlisted overlaps of two states: the state the point is deepest inside.
+        for combo, idx in slivers.items():
+            depth = np.column_stack([
+                self._boundary(("feature", f)).distance_km(lat[idx], lon[idx]) for f in combo
+            ])
+            res_id[idx] = np.asarray(combo)[np.argmax(depth, axis=1)]
+        return res_id
+
+    def _resolution(self, rid: int) -> _Resolution:
+        return _INTERNATIONAL if rid < 0 else self._resolutions[rid]
 
     # -- internals ---------------------------------------------------------------------------------
 
     def _hits(self, lat: np.ndarray, lon: np.ndarray):
-        """(point index, feature index) for every feature whose airspace covers the point."""
+        """(point index, feature index) for every feature whose airspace covers the point,
+        sorted by point, then feature."""
         import shapely
 
         if len(lat) < _PIECES_FROM:
             pts = shapely.points(lon, lat)
             pi, fi = self._tree.query(pts)
             keep = shapely.intersects_xy(self._geoms[fi], lon[pi], lat[pi])
-            return pi[keep], fi[keep]
-        pieces, owner, tree = self._piece_index()
-        pi, ki = tree.query(shapely.points(lon, lat), predicate="intersects")
-        pairs = np.unique(np.stack([pi, owner[ki]], axis=1), axis=0)
-        return pairs[:, 0], pairs[:, 1]
+            order = np.lexsort((fi[keep], pi[keep]))
+            return pi[keep][order], fi[keep][order]
+        return self._piece_grid().hits(lat, lon)
 
-    def _piece_index(self):
+    def _piece_grid(self) -> _PieceGrid:
         if self._pieces is None:
-            import shapely
-
             pieces, owner = [], []
             for i, geom in enumerate(self._geoms):
                 parts = subdivide(geom, _PIECE_MAX_VERTICES)
                 pieces.extend(parts)
                 owner.extend([i] * len(parts))
-            arr = np.array(pieces, dtype=object)
-            shapely.prepare(arr)
-            self._pieces = (arr, np.array(owner), shapely.STRtree(arr))
+            self._pieces = _PieceGrid(np.array(pieces, dtype=object), np.array(owner),
+                                      len(self._geoms))
         return self._pieces
 
     def _resolve(self, combo: tuple[int, ...]) -> _Resolution | None:
@@ -377,6 +392,68 @@ class Airspace:
 
 
 _DEFAULT: Airspace | None = None
+
+
+class _PieceGrid:
+    """Subdivided polygons bucketed in a regular lon/lat grid.
+
+    A point's candidates are the pieces listed in its grid cell; a candidate whose box holds the
+    point is a hit outright when the piece is a whole rectangle (most interior pieces are),
+    otherwise after an exact, prepared ``intersects_xy`` test. No point geometries are built.
+    """
+
+    CELL_DEG = 0.2
+
+    def __init__(self, pieces: np.ndarray, owner: np.ndarray, n_features: int) -> None:
+        import shapely
+
+        shapely.prepare(pieces)
+        self.pieces, self.owner, self.n_features = pieces, owner, n_features
+        self.bounds = shapely.bounds(pieces)
+        box_area = (self.bounds[:, 2] - self.bounds[:, 0]) * (self.bounds[:, 3] - self.bounds[:, 1])
+        self.full = np.isclose(shapely.area(pieces), box_area, rtol=1e-12, atol=0.0)
+        self.nx, self.ny = int(round(360 / self.CELL_DEG)), int(round(180 / self.CELL_DEG))
+        x0, y0 = self._cell_xy(self.bounds[:, 0], self.bounds[:, 1])
+        x1, y1 = self._cell_xy(self.bounds[:, 2], self.bounds[:, 3])
+        w, h = x1 - x0 + 1, y1 - y0 + 1
+        per = w * h
+        piece = np.repeat(np.arange(len(pieces)), per)
+        k = np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)
+        cells = (np.repeat(y0, per) + k // np.repeat(w, per)) * self.nx \
+            + np.repeat(x0, per) + k % np.repeat(w, per)
+        order = np.argsort(cells, kind="stable")
+        self.entries = piece[order]
+        counts = np.bincount(cells, minlength=self.nx * self.ny)
+        self.count = counts.astype(np.int32)
+        self.start = (np.cumsum(counts) - counts).astype(np.int64)
+
+    def _cell_xy(self, lon, lat):
+        cx = np.clip(((np.asarray(lon) + 180.0) / self.CELL_DEG).astype(np.int64), 0, self.nx - 1)
+        cy = np.clip(((np.asarray(lat) + 90.0) / self.CELL_DEG).astype(np.int64), 0, self.ny - 1)
+        return cx, cy
+
+    def hits(self, lat: np.ndarray, lon: np.ndarray):
+        """(point index, feature index) pairs, each pair once, sorted by point."""
+        import shapely
+
+        cx, cy = self._cell_xy(lon, lat)
+        cell = cy * self.nx + cx
+        cnt = self.count[cell]
+        pi = np.repeat(np.arange(len(lat)), cnt)
+        k = np.arange(len(pi)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        ki = self.entries[np.repeat(self.start[cell], cnt) + k]
+        b = self.bounds[ki]
+        x, y = lon[pi], lat[pi]
+        inbox = (x >= b[:, 0]) & (x <= b[:, 2]) & (y >= b[:, 1]) & (y <= b[:, 3])
+        pi, ki, x, y = pi[inbox], ki[inbox], x[inbox], y[inbox]
+        test = ~self.full[ki]
+        keep = np.ones(len(pi), dtype=bool)
+        keep[test] = shapely.intersects_xy(self.pieces[ki[test]], x[test], y[test])
+        pi, fi = pi[keep], self.owner[ki[keep]]
+        # A point on a cut line between two pieces of one feature hits both: count it once.
+        key = np.sort(pi.astype(np.int64) * self.n_features + fi)
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+        return key // self.n_features, key % self.n_features
 
 
 def validate_points(lat, lon) -> tuple[np.ndarray, np.ndarray]:
