@@ -12,7 +12,8 @@ import click
 
 from geoincidents.errors import GeoIncidentsError
 
-_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# Negative numbers, including the ones float() accepts by name, so they reach value checks.
+_NEGATIVE_NUMBER = re.compile(r"^-((\d+\.?\d*|\.\d+)(e[-+]?\d+)?|inf(inity)?|nan)$", re.I)
 
 
 class DateType(click.ParamType):
