@@ -26,7 +26,7 @@ VERDICT_COLUMNS = (
     "distance_to_border_km", "territory_iso3", "disputed", "claimants", "distance_basis",
     "membership_date",
 )
-BATCH = 100_000
+BATCH = 50_000
 Progress = Callable[[int], None]  # called with the number of points done so far
 
 
