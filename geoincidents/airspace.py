@@ -177,7 +177,7 @@ class Airspace:
         """The bundled borders, membership table and claims (cached per process)."""
         global _DEFAULT
         if _DEFAULT is None:
-            from geoincidents.data import shapes_dir
+            from geoincidents.paths import shapes_dir
 
             root = shapes_dir()
             _DEFAULT = cls(

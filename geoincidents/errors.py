@@ -17,3 +17,11 @@ class DataError(GeoIncidentsError, RuntimeError):
 
 class OutputError(GeoIncidentsError, OSError):
     """An output file could not be written."""
+
+
+class GeocoderError(GeoIncidentsError, RuntimeError):
+    """An online geocoder failed (timeout, server error, bad answer, rate limit) after retries."""
+
+
+class GazetteerError(GeoIncidentsError, LookupError):
+    """The gazetteer index cannot be built, opened or read."""

@@ -51,3 +51,52 @@ class AirspaceVerdict:
             "distance_basis": self.distance_basis,
             "membership_date": self.membership_date.isoformat(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of text that names a place (or a people/state, for demonyms).
+
+    ``kind`` is ``"name"`` (a place name), ``"demonym"`` ("Polish", "Russians") or ``"site"``
+    (a landmark used for its government, "the Kremlin"); ``role`` is ``"location"`` (where
+    something is or happens) or ``"actor"`` (the state acting: "Russian drones", "Moscow said").
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    role: str
+    label: str = ""  # the NER label or "gazetteer"
+    sentence: tuple[int, int] = (0, 0)  # character span of the sentence holding the mention
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved mention: where it is, how precisely, and which gazetteer/geocoder said so."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country_iso3: str | None
+    precision: str | None  # coordinates|site|village|city|admin2|admin1|country|region
+    uncertainty_km: float | None
+    role: str
+    gazetteer_id: str | None
+    geocoder: str | None
+    feature: str | None = None
+    admin1: str | None = None
+    note: str | None = None  # how a fallback was derived ("in Włodawa county")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``places`` JSON object (DESIGN.md §3), with the extra keys after the contract's."""
+        return {
+            "start": self.start, "end": self.end, "text": self.text, "name": self.name,
+            "lat": self.lat, "lon": self.lon, "country_iso3": self.country_iso3,
+            "precision": self.precision, "role": self.role, "gazetteer_id": self.gazetteer_id,
+            "geocoder": self.geocoder, "uncertainty_km": self.uncertainty_km,
+            "feature": self.feature, "note": self.note,
+        }

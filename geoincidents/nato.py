@@ -52,7 +52,7 @@ class NatoMembership:
 
     @classmethod
     def default(cls) -> NatoMembership:
-        from geoincidents.data import shapes_dir
+        from geoincidents.paths import shapes_dir
 
         return cls.from_csv(shapes_dir() / "nato_members.csv")
 

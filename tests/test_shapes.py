@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import shapely
 
-from geoincidents.data import shapes_dir
+from geoincidents.paths import shapes_dir
 
 FOUNDING = dt.date(1949, 4, 4)
 ACCESSIONS = {

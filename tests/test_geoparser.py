@@ -1,0 +1,172 @@
+"""Mentions, roles and resolution with a twenty-place gazetteer (and the real spaCy model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoincidents.errors import InputError
+from geoincidents.gazetteer import Gazetteer, GazetteerEntry
+from geoincidents.geoparser import Geoparser
+
+
+def E(gid, name, lat, lon, feature, cc2=None, cc3=None, admin1=None, pop=0, capital=False,
+      unc=5.0):
+    return GazetteerEntry(f"test:{gid}", name, lat, lon, feature, cc2, cc3, admin1, None, pop,
+                          capital, unc, "test")
+
+
+ENTRIES = [
+    (E(1, "Poland", 52.0, 20.0, "country", "PL", "POL", pop=38_000_000, unc=300), []),
+    (E(2, "Warsaw", 52.23, 21.01, "city", "PL", "POL", "78", 1_700_000, True, 14), []),
+    (E(3, "Lublin", 51.25, 22.57, "city", "PL", "POL", "75", 340_000, unc=8), []),
+    (E(4, "Lubelskie", 51.15, 22.79, "admin1", "PL", "POL", "75", 2_100_000, unc=93),
+     ["Lublin Province", "Lublin"]),
+    (E(5, "Powiat włodawski", 51.5, 23.4, "admin2", "PL", "POL", "75", 38_000, unc=25),
+     ["Włodawa County"]),
+    (E(6, "Zamość", 50.72, 23.25, "city", "PL", "POL", "75", 60_000, unc=3), []),
+    (E(7, "Belarus", 53.0, 28.0, "country", "BY", "BLR", pop=9_400_000, unc=250), []),
+    (E(8, "Brest", 52.1, 23.7, "city", "BY", "BLR", "02", 340_000, unc=6), []),
+    (E(9, "Brest", 48.39, -4.49, "city", "FR", "FRA", "53", 139_000, unc=4), []),
+    (E(10, "France", 46.0, 2.0, "country", "FR", "FRA", pop=67_000_000, unc=420), []),
+    (E(11, "Paris", 48.85, 2.35, "city", "FR", "FRA", "11", 2_100_000, True, 16), []),
+    (E(12, "Paris", 33.66, -95.56, "city", "US", "USA", "TX", 25_000, unc=3), []),
+    (E(13, "Texas", 31.25, -99.25, "admin1", "US", "USA", "TX", 29_000_000, unc=600), []),
+    (E(14, "United States", 39.76, -98.5, "country", "US", "USA", pop=327_000_000, unc=1750),
+     []),
+    (E(15, "Georgia", 42.0, 43.5, "country", "GE", "GEO", pop=3_700_000, unc=150), []),
+    (E(16, "Georgia", 32.75, -83.5, "admin1", "US", "USA", "GA", 10_000_000, unc=260), []),
+    (E(17, "Atlanta", 33.75, -84.39, "city", "US", "USA", "GA", 500_000, unc=8), []),
+    (E(18, "Tbilisi", 41.69, 44.83, "city", "GE", "GEO", "TB", 1_100_000, True, 11), []),
+    (E(19, "Russia", 60.0, 100.0, "country", "RU", "RUS", pop=144_000_000, unc=2300), []),
+    (E(20, "Moscow", 55.75, 37.62, "city", "RU", "RUS", "48", 10_000_000, True, 35), []),
+    (E(21, "Kyiv", 50.45, 30.52, "city", "UA", "UKR", "12", 2_900_000, True, 19), ["Kiev"]),
+    (E(22, "Ukraine", 49.0, 32.0, "country", "UA", "UKR", pop=44_000_000, unc=440), []),
+    (E(23, "Denmark", 56.0, 10.0, "country", "DK", "DNK", pop=5_800_000, unc=120), []),
+    (E(24, "Copenhagen", 55.68, 12.57, "city", "DK", "DNK", "17", 1_150_000, True, 12), []),
+]
+DEMONYMS = {"Polish": ["POL"], "Russian": ["RUS"], "Russians": ["RUS"], "Belarusian": ["BLR"],
+            "Ukrainian": ["UKR"], "Georgian": ["GEO"], "French": ["FRA"]}
+
+
+@pytest.fixture(scope="module")
+def parser():
+    gaz = Gazetteer(demonyms=DEMONYMS)
+    for entry, aliases in ENTRIES:
+        gaz.add(entry, aliases)
+    return Geoparser(gaz)
+
+
+def by_text(places):
+    return {p.text: p for p in places}
+
+
+def test_seed_like_roles(parser):
+    text = ("Suspected Russian drones entered Polish airspace during an attack on Ukraine. "
+            "Moscow downplayed the incident. NATO Secretary-General Mark Rutte spoke of "
+            "Operation Eastern Sentry and World War II.")
+    found = by_text(parser.geoparse(text))
+    assert found["Russian"].role == "actor" and found["Russian"].country_iso3 == "RUS"
+    assert found["Polish"].role == "location" and found["Polish"].precision == "country"
+    assert found["Ukraine"].role == "location"
+    assert found["Moscow"].role == "actor" and found["Moscow"].precision == "city"
+    assert not {"NATO", "Mark Rutte", "Eastern Sentry", "World War II", "Eastern"} & set(found)
+
+
+def test_paris_texas_follows_its_container(parser):
+    found = by_text(parser.geoparse("The storm hit Paris, Texas, on Monday."))
+    assert found["Paris"].country_iso3 == "USA" and found["Paris"].admin1 == "TX"
+
+
+def test_paris_alone_is_in_france(parser):
+    assert by_text(parser.geoparse("Protests continued in Paris."))["Paris"].country_iso3 == "FRA"
+
+
+def test_brest_near_the_belarusian_border(parser):
+    found = by_text(parser.geoparse(
+        "Drones were seen near Brest, close to the Belarusian border with Poland."))
+    assert found["Brest"].country_iso3 == "BLR"
+    assert found["Belarusian"].role == "location"
+
+
+@pytest.mark.parametrize("text,iso3", [
+    ("Storms in Georgia flooded streets in Atlanta.", "USA"),
+    ("Protesters in Tbilisi demanded that Georgia hold new elections.", "GEO"),
+])
+def test_georgia_follows_context(parser, text, iso3):
+    assert by_text(parser.geoparse(text))["Georgia"].country_iso3 == iso3
+
+
+def test_admin_area_with_its_word(parser):
+    p = by_text(parser.geoparse("Debris fell in Lublin province on Wednesday."))["Lublin province"]
+    assert p.precision == "admin1" and p.name == "Lubelskie"
+
+
+def test_missing_village_placed_in_its_county(parser):
+    found = by_text(parser.geoparse(
+        "Debris was found in the village of Wyryki-Wola in Włodawa county, Lublin province."))
+    village = found["Wyryki-Wola"]
+    assert village.name == "Wyryki-Wola" and village.precision == "admin2"
+    assert (village.lat, village.lon) == (51.5, 23.4) and "Powiat włodawski" in village.note
+
+
+def test_missing_village_offset_from_a_town(parser):
+    found = by_text(parser.geoparse(
+        "A drone fell on the village of Nowa Wieś Mała, 15 km east of Zamość."))
+    village = found["Nowa Wieś Mała"]
+    assert village.precision == "village" and village.country_iso3 == "POL"
+    assert village.lat == pytest.approx(50.72, abs=0.01)
+    assert village.lon == pytest.approx(23.25 + 15 / (111.3 * 0.633), abs=0.02)
+    assert village.uncertainty_km == pytest.approx(3 + 4.5)
+
+
+def test_names_the_model_misses_or_mislabels(parser):
+    found = by_text(parser.geoparse("Air raid sirens sounded in Kyiv while officials met in "
+                                    "Copenhagen."))
+    assert found["Kyiv"].country_iso3 == "UKR" and found["Copenhagen"].country_iso3 == "DNK"
+
+
+def test_given_spans(parser):
+    text = "Russians shelled Kiev overnight."
+    places = parser.resolve(text, [(0, 8), (17, 21)])
+    assert [p.text for p in places] == ["Russians", "Kiev"]
+    assert places[0].role == "actor" and places[1].name == "Kyiv"
+    with pytest.raises(InputError, match="outside the text"):
+        parser.resolve(text, [(10, 99)])
+
+
+def test_empty_text(parser):
+    assert parser.geoparse("") == [] and parser.geoparse("   \n") == []
+
+
+def test_user_gazetteer_outranks_builtin(tmp_path, parser):
+    gaz = Gazetteer(demonyms=DEMONYMS)
+    for entry, aliases in ENTRIES:
+        gaz.add(entry, aliases)
+    csv = tmp_path / "mine.csv"
+    csv.write_text("name,lat,lon,country_iso3\nWyryki-Wola,51.45,23.49,POL\n", encoding="utf-8")
+    assert gaz.load(csv) == 1
+    dump = tmp_path / "PL.txt"
+    row = ["3", "Przewodów", "Przewodow", "Przewodow", "50.47", "23.93", "P", "PPL", "PL", "",
+           "75", "0610", "", "", "650", "", "210", "Europe/Warsaw", "2023-01-01"]
+    dump.write_text("\t".join(row) + "\n", encoding="utf-8")
+    assert gaz.load(dump) == 1
+    mine = Geoparser(gaz, nlp=parser.finder.nlp)
+    found = by_text(mine.geoparse("Debris fell on the village of Wyryki-Wola, and a missile "
+                                  "struck the village of Przewodów in Poland."))
+    assert (found["Wyryki-Wola"].lat, found["Wyryki-Wola"].precision) == (51.45, "site")
+    assert found["Przewodów"].precision == "village" and found["Przewodów"].lat == 50.47
+
+
+@pytest.mark.parametrize("content,needle", [
+    ("name,lat,lon\nX,91,10\n", "row 2: latitude '91'"),
+    ("name,lat,lon\nX,abc,10\n", "row 2: latitude 'abc' is not a number"),
+    ("name,lat,lon,country_iso3\nX,1,2,ZZZ\n", "row 2: unknown country code 'ZZZ'"),
+    ("name,lat,lon\n,1,2\n", "row 2: empty name"),
+    ("place,y,x\nX,1,2\n", "expected a header name,lat,lon"),
+    ("1\tX\tX\t\tnope\t2\tP\tPPL\tPL\t\t\t\t\t\t0\t\t\t\t\n" * 1, "row 1: latitude 'nope'"),
+])
+def test_bad_user_gazetteer_rows(tmp_path, content, needle):
+    path = tmp_path / "bad.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=needle.replace("(", r"\(")):
+        Gazetteer().load(path)
