@@ -37,7 +37,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -495,20 +495,32 @@ def _collect():
                      entry.population, int(entry.capital), entry.uncertainty_km, entry.source,
                      importance))
         place = len(rows)
-        for key in {normalize(n) for n in names if n}:
+        for n in set(filter(None, names)):
+            key = normalize(n)
             if key:
-                aliases.append((key, place, None))
+                # All-capital short names ("EU") match only as written, like abbreviations.
+                bare = n.replace(".", "").replace(" ", "")
+                aliases.append((key, place, n if bare.isupper() and len(bare) <= 5 else None))
         return place
 
-    # Cities: cities500 with their Latin-script alternate names.
+    # Cities: cities500 with their Latin-script alternate names. A country's capital is its most
+    # populous place with the capital's name (not every "Washington" in the United States).
     cities = gc.get_cities()
-    capitals = {(c2, normalize(c["capital"])) for c2, c in countries.items() if c["capital"]}
+    capital_name = {c2: normalize(c["capital"]) for c2, c in countries.items() if c["capital"]}
+    capital_of: dict[str, dict] = {}
+    for city in cities.values():
+        cc2 = city["countrycode"]
+        if capital_name.get(cc2) == normalize(city["name"]):
+            best = capital_of.get(cc2)
+            if best is None or city["population"] > best["population"]:
+                capital_of[cc2] = city
+    capitals = {c["geonameid"] for c in capital_of.values()}
     city_points = defaultdict(list)  # (cc2, admin1) -> [(lat, lon, pop)]
     for city in cities.values():
         cc2 = city["countrycode"]
         pop = int(city.get("population") or 0)
         a1 = city.get("admin1code") or None
-        capital = (cc2, normalize(city["name"])) in capitals and pop >= 1000
+        capital = city["geonameid"] in capitals
         entry = GazetteerEntry(
             f"geonames:{city['geonameid']}", city["name"], city["latitude"], city["longitude"],
             "city" if pop >= 1000 else "village", cc2, iso3_of.get(cc2), a1, None, pop, capital,
@@ -647,10 +659,17 @@ def _admin_areas(countries: dict, city_points: dict, cities: dict):
 
 
 def _centre(points: list[tuple[float, float, int]]):
-    """Median point of the places in an area, the radius holding 90 % of them, total population."""
+    """A representative point of an area from the places in it, the radius holding 90 % of
+    them, and their total population.
+
+    The point is the middle of the box holding the central 96 % of the places' latitudes and
+    longitudes: a geographic centre, like GeoNames' own admin points, where a median would be
+    pulled toward the populous part (Texas's towns crowd its east).
+    """
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lat, lon = lats[len(lats) // 2], lons[len(lons) // 2]
+    lo, hi = int(len(lats) * 0.02), max(int(len(lats) * 0.98) - 1, 0)
+    lat, lon = (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
     dists = sorted(haversine_km(lat, lon, p[0], p[1]) for p in points)
     radius = dists[min(len(dists) - 1, int(len(dists) * 0.9))] if len(dists) > 1 else 10.0
     return lat, lon, round(max(radius, 5.0), 1), sum(p[2] for p in points)

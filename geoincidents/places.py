@@ -41,10 +41,25 @@ _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south":
 _SPECIFIC = {"site": 0, "village": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5,
              "sea": 6, "region": 6, "continent": 7}
 OFFLINE = "offline"
+# Words of a longer name that are no place on their own ("Royal Street" is not in "Street").
+_GENERIC_WORDS = frozenset("""
+street st road avenue ave boulevard square park center centre university college school church
+hospital estate wing hall house tower bridge station airport port north south east west central
+northern southern eastern western upper lower new old great little saint st. mount fort lake
+river valley beach island islands city county state district union united republic national
+international american european african asian
+""".split())
 
 
 class Resolver:
     """Turns mentions into places using a gazetteer (and optionally an online geocoder)."""
+
+    # Weights of the evidence, in units of the prior (log10 population; a capital adds 4):
+    COUNTRY_WEIGHT = 4.0  # times the share of the document's other mentions in that country
+    FOREIGN_PENALTY = 1.5  # a town in a country the document does not otherwise name
+    AREA_WEIGHT = 3.0  # the document names another place in the same admin1 area
+    PROXIMITY_WEIGHT = 4.0  # times exp(-km / 250) to the nearest unambiguous place named
+    AMBIGUOUS_WEIGHT = 0.0  # how much a name with candidates in several countries sets context
 
     def __init__(self, gazetteer, *, geocoder=None, geocoder_name: str | None = None) -> None:
         self.gazetteer = gazetteer
@@ -56,19 +71,29 @@ class Resolver:
         """One place per mention, in the mentions' order."""
         candidates = [self._candidates(text, m) for m in mentions]
         containers = self._containers(text, mentions, candidates)
-        # Pass 1: each mention on its own; pass 2: with the document's countries and areas.
-        first = [self._best(c, Counter(), set(), containers.get(i))
-                 for i, c in enumerate(candidates)]
-        countries, areas = self._context(mentions, first, candidates)
-        chosen = [self._best(c, countries, areas, containers.get(i))
+        anchors = _anchors(mentions, candidates)
+        # Pass 1: each mention on its own. Passes 2-3: each mention in the context of the
+        # others' current choices (their countries and admin areas, not its own).
+        chosen = [self._best(c, Counter(), Counter(), containers.get(i))
                   for i, c in enumerate(candidates)]
+        for _ in range(2):
+            contributions = [_contribution(m, e, self.AMBIGUOUS_WEIGHT if _ambiguous(c) else 1.0)
+                             for m, e, c in zip(mentions, chosen, candidates)]
+            countries = sum((c for c, _ in contributions), Counter())
+            areas = sum((a for _, a in contributions), Counter())
+            chosen = [self._best(cands, countries - contributions[i][0],
+                                 areas - contributions[i][1], containers.get(i), anchors,
+                                 mentions[i].text)
+                      for i, cands in enumerate(candidates)]
         places = []
         for i, mention in enumerate(mentions):
             entry = chosen[i]
             if entry is not None:
                 places.append(_place(mention, entry, self._source(entry)))
             else:
-                places.append(self._fallback(text, mention, mentions, chosen, countries))
+                places.append(self._fallback(text, mention, mentions, chosen,
+                                             sum((_contribution(m, e)[0]
+                                                  for m, e in zip(mentions, chosen)), Counter())))
         return places
 
     # -- candidates -------------------------------------------------------------------------------
@@ -110,13 +135,19 @@ class Resolver:
 
     # -- choice -----------------------------------------------------------------------------------
 
-    def _best(self, cands, countries: Counter, areas: set, container) -> GazetteerEntry | None:
+    def _best(self, cands, countries: Counter, areas: Counter, container, anchors=(),
+              surface: str = "") -> GazetteerEntry | None:
         if not cands:
             return None
         total = sum(countries.values()) or 1
+        own_words = set(_clean(surface).lower().split())
         best, best_score = None, -math.inf
         for rank, e in enumerate(cands):
             score = _prior(e) - 0.01 * rank
+            if e.feature == "admin2" and not own_words & set(ADMIN_WORDS) \
+                    and set(e.name.lower().split()) & set(ADMIN_WORDS):
+                score -= 2  # "Hawaii" is the state before it is Hawaii County
+            score += self.PROXIMITY_WEIGHT * _proximity(e, anchors, surface)
             if e.source == "user":
                 score += 50  # user gazetteers outrank the built-in one
             if container is not None:
@@ -125,30 +156,14 @@ class Resolver:
                 elif e.feature not in ("country",):
                     score -= 5
             if e.country_iso3 and countries:
-                score += 6 * countries[e.country_iso3] / total
+                score += self.COUNTRY_WEIGHT * countries[e.country_iso3] / total
                 if countries[e.country_iso3] == 0 and e.feature != "country":
-                    score -= 1.5
-            if e.country_iso2 and e.admin1 and (e.country_iso2, e.admin1) in areas \
-                    and e.feature != "admin1":
-                score += 3
+                    score -= self.FOREIGN_PENALTY
+            if e.country_iso2 and e.admin1 and areas[(e.country_iso2, e.admin1)] > 0:
+                score += self.AREA_WEIGHT
             if score > best_score:
                 best, best_score = e, score
         return best
-
-    def _context(self, mentions, first, candidates):
-        """Country weights and admin areas of the document, from a first, context-free pass."""
-        countries: Counter = Counter()
-        areas = set()
-        for m, e, cands in zip(mentions, first, candidates):
-            if e is None or not e.country_iso3:
-                continue
-            # Only names that point to one country set the context ("Georgia" does not).
-            if len({c.country_iso3 for c in cands}) > 1:
-                continue
-            countries[e.country_iso3] += 2 if e.feature == "country" or m.kind == "demonym" else 1
-            if e.feature == "admin1" and e.country_iso2:
-                areas.add((e.country_iso2, e.admin1))
-        return countries, areas
 
     def _source(self, entry: GazetteerEntry) -> str:
         return "user" if entry.source == "user" else OFFLINE
@@ -164,13 +179,13 @@ class Resolver:
         for size in range(len(words) - 1, 0, -1):
             for start in range(len(words) - size + 1):
                 part = " ".join(words[start:start + size])
-                if not part[:1].isupper():
+                if not part[:1].isupper() or part.lower() in _GENERIC_WORDS:
                     continue
                 entries = [e for e in self.gazetteer.lookup(part)
                            if e.feature in ("country", "admin1", "admin2") or e.capital
                            or e.feature == "city" and e.population >= 10_000]
                 if entries:
-                    best = self._best(entries, countries, set(), None)
+                    best = self._best(entries, countries, Counter(), None)
                     return _place(mention, best, OFFLINE, name=_clean(mention.text),
                                   note=f"in {best.name}")
         sentence = text[mention.sentence[0]:mention.sentence[1]]
@@ -186,6 +201,16 @@ class Resolver:
                                                 abs(mentions[je[0]].start - mention.start)))
             return _place(mention, area, OFFLINE, name=_clean(mention.text),
                           note=f"in {area.name}")
+        # The place the document is about ("Royal Street" in a story about New Orleans).
+        local = Counter(e.gazetteer_id for m, e in zip(mentions, chosen)
+                        if e is not None and m.role == "location"
+                        and e.feature in ("city", "admin2", "admin1"))
+        if local:
+            gid, count = local.most_common(1)[0]
+            area = next(e for e in chosen if e is not None and e.gazetteer_id == gid)
+            if count >= 2:
+                return _place(mention, area, OFFLINE, name=_clean(mention.text),
+                              note=f"in {area.name} (from the document)")
         if countries:
             iso3 = countries.most_common(1)[0][0]
             country = self.gazetteer.country(iso3)
@@ -246,6 +271,49 @@ class Resolver:
                      iso3_of(cc.upper()) if cc else iso3, "site", 1.0, mention.role,
                      str(raw.get("place_id") or raw.get("osm_id") or "") or None,
                      self.geocoder_name, "site")
+
+
+def _contribution(m: Mention, e: GazetteerEntry | None, weight: float = 1.0) \
+        -> tuple[Counter, Counter]:
+    """What one mention's current choice adds to the document context: its country (twice for
+    a country or demonym) and its admin1 area, scaled by how sure the choice is."""
+    countries, areas = Counter(), Counter()
+    if e is not None and e.country_iso3 and weight > 0:
+        countries[e.country_iso3] += weight * (2 if e.feature == "country"
+                                               or m.kind == "demonym" else 1)
+        if e.admin1 and e.country_iso2 and e.feature != "country":
+            areas[(e.country_iso2, e.admin1)] += weight
+    return countries, areas
+
+
+def _ambiguous(cands: Sequence[GazetteerEntry]) -> bool:
+    """Whether a name's candidates lie in more than one country ("Georgia", "Paris")."""
+    return len({c.country_iso3 for c in cands}) > 1
+
+
+def _anchors(mentions, candidates) -> list[tuple[str, float, float]]:
+    """Unambiguous sub-country places of the document: (surface, lat, lon)."""
+    out = []
+    for m, cands in zip(mentions, candidates):
+        local = [c for c in cands if c.feature in ("city", "village", "admin2", "admin1", "site")]
+        if not local or len(local) != len(cands):
+            continue
+        lat0, lon0 = local[0].lat, local[0].lon
+        if all(haversine_km(lat0, lon0, c.lat, c.lon) <= 50 for c in local[1:]):
+            out.append((_clean(m.text), lat0, lon0))
+    return out
+
+
+def _proximity(e: GazetteerEntry, anchors, surface: str) -> float:
+    """Places named together are near each other: a bonus for closeness to the document's
+    unambiguous places (other than this mention's own name)."""
+    if e.feature in ("country", "continent", "region", "sea") or not anchors:
+        return 0.0
+    own = _clean(surface)
+    dists = [haversine_km(e.lat, e.lon, lat, lon) for name, lat, lon in anchors if name != own]
+    if not dists:
+        return 0.0
+    return math.exp(-min(dists) / 250.0)
 
 
 def _prior(e: GazetteerEntry) -> float:
