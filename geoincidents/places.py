@@ -174,8 +174,9 @@ class Resolver:
         online = self._online(mention, countries)
         if online is not None:
             return online
-        # Part of a longer name that the gazetteer knows: "Copenhagen Airport" -> Copenhagen.
-        words = _clean(mention.text).replace("-", " ").split()
+        # Part of a longer name that the gazetteer knows: "Copenhagen Airport" -> Copenhagen
+        # (not for a village named after "the village of", nor inside hyphenated names).
+        words = [] if mention.label == "pattern" else _clean(mention.text).split()
         for size in range(len(words) - 1, 0, -1):
             for start in range(len(words) - size + 1):
                 part = " ".join(words[start:start + size])
@@ -197,8 +198,14 @@ class Resolver:
                 if e is not None and m is not mention and m.sentence == mention.sentence
                 and m.role == "location" and e.feature in _SPECIFIC]
         if same:
-            _, area = min(same, key=lambda je: (_SPECIFIC[je[1].feature],
-                                                abs(mentions[je[0]].start - mention.start)))
+            # "X in Włodawa county, Lublin province": the first area right after the name;
+            # otherwise the most specific one in the sentence.
+            def rank(je):
+                gap = mentions[je[0]].start - mention.end
+                return (0 if 0 <= gap <= 80 else 1, gap if 0 <= gap <= 80 else 0,
+                        _SPECIFIC[je[1].feature])
+
+            _, area = min(same, key=rank)
             return _place(mention, area, OFFLINE, name=_clean(mention.text),
                           note=f"in {area.name}")
         # The place the document is about ("Royal Street" in a story about New Orleans).

@@ -1,0 +1,77 @@
+"""``geoincidents extract``: airspace incidents (and the places named) as GeoJSON."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from geoincidents.cli.options import (
+    DATE,
+    build_geoparser,
+    gazetteer_options,
+    input_arguments,
+    skip_bad_lines_option,
+    translate_errors,
+)
+
+
+@click.command()
+@input_arguments
+@click.option("--published", type=DATE,
+              help="Publication date (YYYY-MM-DD) for documents that carry none; relative "
+              "dates (\"on Wednesday\") are resolved against it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the GeoJSON here (atomically) instead of stdout.")
+@gazetteer_options
+@skip_bad_lines_option
+@translate_errors
+def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_bad_lines):
+    """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
+
+    Writes one GeoJSON FeatureCollection (RFC 7946): a feature per incident (object, actor,
+    date, location and its precision, verdict inside/outside/possible, distance to the border,
+    evidence sentence, confidence) and a feature per place the text names.
+    """
+    from geoincidents.airspace import Airspace
+    from geoincidents.fileio import atomic_write
+    from geoincidents.incidents import IncidentExtractor
+    from geoincidents.outputs.geojson import dumps, feature_collection, report_features
+
+    extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
+                                  Airspace.default())
+    features = []
+    bad: list = []
+    for doc, report in run_documents(extractor, inputs, published, skip_bad_lines, bad):
+        features += report_features(report, extractor.airspace)
+        inside = sum(i.verdict == "inside" for i in report.incidents)
+        click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside NATO "
+                   f"airspace, {len(report.places)} place(s)", err=True)
+    text = dumps(feature_collection(features)) + "\n"
+    if output:
+        with atomic_write(output) as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    for item in bad:
+        click.echo(f"skipped {item.source}: {item.error}", err=True)
+    if bad:
+        raise click.ClickException(f"{len(bad)} bad input(s) skipped")
+
+
+def run_documents(extractor, inputs, published, skip_bad_lines, bad):
+    """(document, report) for every input document, checking --published against each."""
+    from geoincidents.dates import dateline
+    from geoincidents.documents import read_documents
+
+    for doc in read_documents(inputs, skip_bad=skip_bad_lines, bad=bad):
+        own, source = doc.published, "document"
+        if own is None:
+            own, source = dateline(doc.text), "dateline"
+        if published is not None and own is not None and own != published:
+            raise click.BadParameter(
+                f"{published.isoformat()} contradicts {doc.source or doc.id}, which says it was "
+                f"published on {own.isoformat()}", param_hint="--published")
+        day = own or published
+        yield doc, extractor.extract(doc.text, day, doc.id,
+                                     source if own is not None else ("given" if day else None))

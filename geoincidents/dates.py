@@ -1,0 +1,88 @@
+"""Dates in news text: the publication date (a dateline) and event dates relative to it.
+
+Expressions are found with a pattern ("on Wednesday", "Sept. 10", "10 September 2025",
+"yesterday", "overnight", "last week") and parsed by ``dateparser`` relative to the publication
+date, preferring the past. A weekday equal to the publication's weekday means that day ("on
+Friday" in a Friday story), as news writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+DATE_RE = re.compile(
+    rf"\b(?:(?:on|last|early|late)\s+)?(?P<wd>{_WEEKDAYS})"
+    r"(?:\s+(?:night|morning|evening|afternoon))?\b"
+    rf"|\b(?P<md>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b"
+    rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?)\b"
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+    r"|\b(?P<rel>yesterday|today|tonight|last night|overnight|last week|earlier this week)\b",
+    re.IGNORECASE,
+)
+_DATELINE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression in a text and the day it means (None when it cannot be placed)."""
+
+    start: int
+    end: int
+    text: str
+    day: dt.date | None
+
+
+def find_dates(text: str, published: dt.date | None, start: int = 0,
+               end: int | None = None) -> list[DateMention]:
+    """The date expressions in ``text[start:end]`` resolved against the publication date."""
+    out = []
+    for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
+        out.append(DateMention(m.start(), m.end(), m.group(0), resolve(m, published)))
+    return out
+
+
+def resolve(match: re.Match, published: dt.date | None) -> dt.date | None:
+    """The day one matched expression means."""
+    import dateparser
+
+    text = match.group(0)
+    if match.group("iso"):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    has_year = bool(re.search(r"\d{4}", text))
+    if published is None and not has_year:
+        return None  # "on Wednesday" needs a reference date
+    base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
+    if match.group("wd"):
+        weekday = match.group("wd").lower()
+        if published is not None and published.strftime("%A").lower() == weekday \
+                and not text.lower().startswith("last"):
+            return published
+        text = weekday
+    elif match.group("rel"):
+        rel = match.group("rel").lower()
+        if rel in ("today", "tonight", "overnight"):
+            return published
+        if rel == "earlier this week":
+            return None
+    parsed = dateparser.parse(
+        text.replace(".", ""), languages=["en"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
+                  "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False},
+    )
+    return parsed.date() if parsed else None
+
+
+def dateline(text: str) -> dt.date | None:
+    """A full date (with its year) at the head of an article: "WARSAW, Sept. 12, 2025 -"."""
+    for m in DATE_RE.finditer(text, 0, min(len(text), _DATELINE_CHARS)):
+        if (m.group("md") or m.group("dm") or m.group("iso")) and re.search(r"\d{4}", m.group(0)):
+            return resolve(m, None)
+    return None

@@ -1,0 +1,343 @@
+"""Stage 3: airspace incidents — what happened, where, when, by whom — and the airspace verdict.
+
+An incident is found per sentence: an object (drone, missile, aircraft, balloon, an unidentified
+object) with an incident word (entered, violated, incursion, crashed, shot down, debris, airport
+closed ...), or an airspace violation without a named object. Its site is the best *location* place
+tied to the event in that sentence ("entered Polish airspace", "crashed near X", "debris in the
+village of X"); places where things were said ("NATO said in Brussels", "a summit in Alaska") and
+actors ("Russian drones", "Moscow denied") are never sites. Sentences about the same incident
+(same object, compatible place) are merged, keeping the most specific place.
+
+The verdict runs the place's uncertainty region through the airspace engine: a country-level place
+("Polish airspace") is that country's whole airspace, inside NATO airspace when the state was a
+member on the date; a point place is a circle of its uncertainty radius, ``inside`` when all of it
+is in members' airspace, ``outside`` when none is, ``possible`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geoincidents.dates import DATE_RE, dateline, resolve
+from geoincidents.models import Mention, Place
+
+# Object words -> object class (matched on lower-case word starts).
+OBJECTS = (
+    ("drone", r"drones?|uavs?|unmanned aerial vehicles?|quadcopters?|shaheds?|gerans?"),
+    ("missile", r"(?:cruise |ballistic )?missiles?|rockets?"),
+    ("balloon", r"balloons?"),
+    ("aircraft", r"aircraft|(?:war)?planes?|(?:fighter )?jets?|fighters?|bombers?|helicopters?|"
+                 r"mig-\d+s?|su-\d+s?|tu-\d+s?|il-\d+s?|an-\d+s?|f-\d+s?"),
+    ("unknown", r"(?:unidentified |unknown |flying )objects?"),
+)
+_OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
+_EVENT_RE = re.compile(
+    r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
+    r"downed|debris|fragments?|wreckage|fell|landed|struck|hit|sightings?|spotted|seen|"
+    r"flew (?:over|into)|flying over|breach\w*|crossed|crossing|closed|closure|shut|"
+    r"suspended|halted|detected|tracked)\b", re.I)
+_AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\w*)|"
+                          r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*)\b.{0,40}?"
+                          r"\bairspace\b", re.I)
+_AIRPORT_RE = re.compile(r"\bairports?\b", re.I)
+# Words before a place that tie it to the event ("over X", "into X", "near X").
+_LOCATIVE = {"in", "into", "over", "near", "outside", "at", "above", "on", "off", "inside"}
+# Words that make a nearby place a place of speech or meeting, not an incident site.
+_SPEECH = re.compile(r"\b(?:said|says|told|tells|announced|stated|added|warned|vowed|spoke|"
+                     r"speaking|briefing|conference|summit|meeting|talks|headquarters|statement|"
+                     r"press|ministers|parliament|met|visit\w*|interview)\b", re.I)
+_HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likely", "presumably",
+           "possibly", "reportedly", "claimed", "suspicion")
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
+_SPEECH_DATE = re.compile(r"\b(?:said|says|told|vowed|announced|added|warned|stated|"
+                          r"confirmed|reported)\s*$", re.I)
+_PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
+                   "admin1": 5, "country": 6, "region": 7}
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One airspace incident with its evidence and verdict."""
+
+    incident_id: str
+    object: str
+    actor_iso3: str | None
+    attribution: str | None  # "suspected", "alleged", "denied", ... when the text hedges
+    location: Place | None
+    date: dt.date | None
+    date_text: str | None
+    evidence: str
+    start: int  # character span of the evidence sentence
+    end: int
+    confidence: float
+    country_iso3: str | None
+    country_name: str | None
+    nato_member: bool | None
+    inside_nato_airspace: bool | None
+    verdict: str | None  # inside | outside | possible
+    distance_to_border_km: float | None
+    membership_date: dt.date
+    sentences: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What one document says: its incidents and every place it names."""
+
+    doc_id: str
+    published: dt.date | None
+    published_source: str | None  # "given", "document", "dateline"
+    incidents: list[Incident]
+    places: list[Place]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Draft:
+    obj: str
+    sentence: tuple[int, int]
+    location: Place | None
+    loc_score: float
+    actor: str | None
+    attribution: str | None
+    dates: list[tuple[dt.date, str]]
+    cues: int
+    sentences: list[tuple[int, int]]
+
+
+class IncidentExtractor:
+    """Finds incidents with a geoparser (mentions and places) and an airspace engine."""
+
+    def __init__(self, geoparser=None, airspace=None) -> None:
+        self._geoparser = geoparser
+        self._airspace = airspace
+
+    @property
+    def geoparser(self):
+        if self._geoparser is None:
+            from geoincidents.geoparser import default_geoparser
+
+            self._geoparser = default_geoparser()
+        return self._geoparser
+
+    @property
+    def airspace(self):
+        if self._airspace is None:
+            from geoincidents.airspace import Airspace
+
+            self._airspace = Airspace.default()
+        return self._airspace
+
+    def extract(self, text: str, published: dt.date | None = None, doc_id: str = "doc",
+                published_source: str | None = None) -> Report:
+        """The incidents and places of one text."""
+        notes = []
+        if published is None:
+            published = dateline(text)
+            published_source = "dateline" if published else None
+        elif published_source is None:
+            published_source = "given"
+        sentences, mentions = self.geoparser.finder.analyse(text)
+        places = self.geoparser.resolver.resolve(text, mentions)
+        drafts = [d for d in (self._draft(text, s, mentions, places, published)
+                              for s in sentences) if d is not None]
+        merged = _merge(drafts)
+        incidents = []
+        for n, draft in enumerate(merged, start=1):
+            incidents.append(self._finish(text, doc_id, n, draft, published))
+        if incidents and published is None:
+            notes.append("no publication date: relative dates unresolved")
+        return Report(doc_id, published, published_source, incidents, places, notes)
+
+    # -- one sentence ---------------------------------------------------------------------------
+
+    def _draft(self, text, sentence, mentions: Sequence[Mention], places: Sequence[Place],
+               published) -> _Draft | None:
+        s0, s1 = sentence
+        body = text[s0:s1]
+        obj_match = _OBJECT_RE.search(body)
+        event = _EVENT_RE.search(body)
+        airspace = _AIRSPACE_RE.search(body)
+        airport = _AIRPORT_RE.search(body) and re.search(r"\b(?:closed|closure|shut|suspended|"
+                                                         r"halted)\b", body, re.I)
+        if not ((obj_match and (event or airspace)) or airspace
+                or (airport and obj_match)):
+            return None
+        obj = next(k for k, v in obj_match.groupdict().items() if v) if obj_match else "unknown"
+        in_sentence = [(m, p) for m, p in zip(mentions, places) if s0 <= m.start < s1]
+        location, score = None, -math.inf
+        for m, p in in_sentence:
+            if m.role != "location" or p.lat is None:
+                continue
+            sc = self._site_score(text, m, p)
+            if sc > score:
+                location, score = p, sc
+        if location is not None and score < 0:
+            location = None
+        actor, attribution = self._actor(text, body, s0, in_sentence, location, obj_match)
+        dates = []
+        for dm in DATE_RE.finditer(text, s0, s1):
+            if _SPEECH_DATE.search(text[max(s0, dm.start() - 25):dm.start()]):
+                continue  # "Trump said Thursday": when it was said, not when it happened
+            day = resolve(dm, published)
+            if day is not None:
+                dates.append((day, dm.group(0)))
+        cues = sum(bool(x) for x in (obj_match, event, airspace, airport))
+        return _Draft(obj, sentence, location, score, actor, attribution, dates, cues,
+                      [sentence])
+
+    def _site_score(self, text: str, m: Mention, p: Place) -> float:
+        before = text[max(0, m.start - 60):m.start]
+        after = text[m.end:m.end + 30].lower()
+        words = re.findall(r"[\w'’-]+", before.lower())
+        score = 0.0
+        if m.kind == "demonym" and re.match(r"\s*(?:air\s*space|airspace|territory|soil|skies)",
+                                            after):
+            score += 6
+        elif re.match(r"\s*(?:'s|’s)?\s*(?:airspace|territory|skies)", after) or \
+                re.search(r"\b(?:airspace|territory) of\s+(?:the\s+)?$", before.lower()):
+            score += 6
+        elif words and words[-1] in _LOCATIVE or len(words) > 1 and words[-2] in _LOCATIVE \
+                and words[-1] == "the":
+            score += 3
+        elif re.match(r"\s*airport", after) or m.kind == "name" and "airport" in m.text.lower():
+            score += 4
+        elif re.search(r"\b(?:village|town|city) of\s+$", before.lower()):
+            score += 5
+        else:
+            score -= 1
+        if _SPEECH.search(" ".join(words[-6:])):
+            score -= 8
+        score += (7 - _PRECISION_RANK.get(p.precision or "region", 7)) * 0.3
+        return score
+
+    def _actor(self, text, body, s0, in_sentence, location, obj_match):
+        """The state the text ties to the object: "Russian drones", "Russia's drone", "a drone
+        launched from Belarus" — not whoever else the sentence names ("Danish police said")."""
+        if obj_match is None:
+            return None, None
+        o0, o1 = s0 + obj_match.start(), s0 + obj_match.end()
+        best = None
+        for m, p in in_sentence:
+            if p.country_iso3 is None or m.role != "actor" and m.kind != "demonym":
+                continue
+            before = 0 <= o0 - m.end <= 25 and not re.search(r"[,;.]", text[m.end:o0])
+            after = 0 <= m.start - o1 <= 40 and re.search(
+                r"\b(?:from|by|of)\s+(?:the\s+)?$", text[o1:m.start])
+            if before or after:
+                best = p.country_iso3
+                break
+        if best is None:
+            return None, None
+        window = text[max(s0, o0 - 40):o1 + 40].lower()
+        hedge = next((h for h in _HEDGES if re.search(rf"\b{h}\b", window)), None)
+        if _DENIAL.search(body):
+            hedge = "denied"
+        if hedge == "allegedly":
+            hedge = "alleged"
+        return best, hedge
+
+    # -- verdict ----------------------------------------------------------------------------------
+
+    def _finish(self, text, doc_id, n, draft: _Draft, published) -> Incident:
+        dates = sorted(draft.dates)
+        day, day_text = (dates[0] if dates else (None, None))
+        place = draft.location
+        as_of = day or dt.date.today()
+        country = name = member = inside = verdict = dist = None
+        if place is not None and place.lat is not None:
+            country, name, member, inside, verdict, dist = self._verdict(place, day)
+        confidence = 0.35 + 0.1 * draft.cues + (0.15 if place is not None else 0) \
+            + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1)
+        s0, s1 = draft.sentences[0]
+        return Incident(
+            incident_id=f"{doc_id}#{n}", object=draft.obj, actor_iso3=draft.actor,
+            attribution=draft.attribution, location=place, date=day, date_text=day_text,
+            evidence=text[s0:s1].strip(), start=s0, end=s1,
+            confidence=round(min(confidence, 0.99), 2), country_iso3=country,
+            country_name=name, nato_member=member, inside_nato_airspace=inside, verdict=verdict,
+            distance_to_border_km=dist, membership_date=as_of,
+            sentences=tuple(draft.sentences),
+        )
+
+    def _verdict(self, place: Place, day: dt.date | None):
+        air = self.airspace
+        centre = air.check(place.lat, place.lon, day)
+        if place.precision in ("country",) and place.country_iso3:
+            # The place is the whole of the state's airspace ("Polish airspace").
+            member = air.membership.is_member(place.country_iso3, day)
+            inside = None if member is None else bool(member)
+            verdict = {True: "inside", False: "outside", None: "possible"}[inside]
+            return (place.country_iso3, air.name(place.country_iso3), member, inside, verdict,
+                    centre.distance_to_border_km)
+        radius = max(place.uncertainty_km or 0.0, 0.0)
+        lats, lons = [place.lat], [place.lon]
+        if radius > 0:
+            from pyproj import Geod
+
+            geod = Geod(ellps="WGS84")
+            for k in range(24):
+                lon2, lat2, _ = geod.fwd(place.lon, place.lat, k * 15.0, radius * 1000.0)
+                lats.append(lat2)
+                lons.append(lon2)
+        ring = air.classify(lats, lons, day, distances=False)
+        flags = {v for v in ring.inside_nato_airspace}
+        if flags == {True}:
+            verdict = "inside"
+        elif flags == {False}:
+            verdict = "outside"
+        else:
+            verdict = "possible"
+        return (centre.country_iso3, centre.country_name, centre.nato_member,
+                centre.inside_nato_airspace, verdict, centre.distance_to_border_km)
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Merge the sentences that report the same incident (same object, compatible place)."""
+    merged: list[_Draft] = []
+    for d in drafts:
+        target = next((m for m in merged if _same(m, d)), None)
+        if target is None:
+            merged.append(d)
+            continue
+        target.sentences.append(d.sentence)
+        target.dates += d.dates
+        target.cues = max(target.cues, d.cues)
+        if target.obj == "unknown":
+            target.obj = d.obj
+        if d.location is not None and (target.location is None or _more_specific(d, target)):
+            target.location, target.loc_score = d.location, d.loc_score
+        if target.actor is None and d.actor is not None:
+            target.actor, target.attribution = d.actor, d.attribution
+    return [m for m in merged if m.location is not None or len(merged) == 1]
+
+
+def _same(a: _Draft, b: _Draft) -> bool:
+    if a.obj != b.obj and "unknown" not in (a.obj, b.obj):
+        return False
+    if a.location is None or b.location is None:
+        return True
+    la, lb = a.location, b.location
+    if la.country_iso3 != lb.country_iso3:
+        return False
+    if "country" in (la.precision, lb.precision):
+        return True
+    from geoincidents.gazetteer import haversine_km
+
+    reach = (la.uncertainty_km or 0) + (lb.uncertainty_km or 0) + 10
+    return haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= reach
+
+
+def _more_specific(a: _Draft, b: _Draft) -> bool:
+    ra = _PRECISION_RANK.get(a.location.precision or "region", 7)
+    rb = _PRECISION_RANK.get(b.location.precision or "region", 7)
+    return ra < rb or ra == rb and a.loc_score > b.loc_score
+
+
+def extract(text: str, published: dt.date | None = None) -> Report:
+    """The incidents and places of ``text`` with the offline defaults."""
+    return IncidentExtractor().extract(text, published)

@@ -1,0 +1,1 @@
+"""Stage 5: outputs people open (GeoJSON now; HTML and PNG maps build on it)."""

@@ -1,0 +1,96 @@
+"""RFC 7946 GeoJSON of incidents and places, with flat properties of one JSON type per key.
+
+Positions are [lon, lat] in WGS84 with at most 7 decimals; unknown values are ``null`` (never
+NaN); there is no ``crs`` member. Property keys follow DESIGN.md §4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+PLACE_KEYS = ("feature_type", "doc_id", "name", "mention", "start", "end", "precision",
+              "uncertainty_km", "country_iso3", "country_name", "nato_member", "geocoder",
+              "gazetteer_id", "role", "note")
+INCIDENT_KEYS = PLACE_KEYS + ("incident_id", "object", "actor_iso3", "attribution", "date",
+                              "evidence", "inside_nato_airspace", "verdict",
+                              "distance_to_border_km", "confidence", "membership_date",
+                              "published")
+
+
+def _num(value: Any, digits: int | None = None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    return round(number, digits) if digits is not None else number
+
+
+def _point(lat: float | None, lon: float | None) -> dict | None:
+    if lat is None or lon is None:
+        return None
+    # RFC 7946 §3.1.1: positions are [longitude, latitude].
+    return {"type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]}
+
+
+def place_feature(place, doc_id: str, airspace, on: dt.date | None) -> dict:
+    """A Feature for a place the document names."""
+    member = airspace.membership.is_member(place.country_iso3, on) if place.country_iso3 \
+        else None
+    props = {
+        "feature_type": "place", "doc_id": doc_id, "name": place.name, "mention": place.text,
+        "start": place.start, "end": place.end, "precision": place.precision,
+        "uncertainty_km": _num(place.uncertainty_km, 3), "country_iso3": place.country_iso3,
+        "country_name": airspace.name(place.country_iso3) if place.country_iso3 else None,
+        "nato_member": member, "geocoder": place.geocoder, "gazetteer_id": place.gazetteer_id,
+        "role": place.role, "note": place.note,
+    }
+    return {"type": "Feature", "geometry": _point(place.lat, place.lon), "properties": props}
+
+
+def incident_feature(incident, report) -> dict:
+    """A Feature for an incident (its geometry is its location's point)."""
+    loc = incident.location
+    props = {
+        "feature_type": "incident", "doc_id": report.doc_id,
+        "name": loc.name if loc else None, "mention": loc.text if loc else None,
+        "start": incident.start, "end": incident.end,
+        "precision": loc.precision if loc else None,
+        "uncertainty_km": _num(loc.uncertainty_km, 3) if loc else None,
+        "country_iso3": incident.country_iso3, "country_name": incident.country_name,
+        "nato_member": incident.nato_member, "geocoder": loc.geocoder if loc else None,
+        "gazetteer_id": loc.gazetteer_id if loc else None, "role": "location",
+        "note": loc.note if loc else None, "incident_id": incident.incident_id,
+        "object": incident.object, "actor_iso3": incident.actor_iso3,
+        "attribution": incident.attribution,
+        "date": incident.date.isoformat() if incident.date else None,
+        "evidence": incident.evidence, "inside_nato_airspace": incident.inside_nato_airspace,
+        "verdict": incident.verdict,
+        "distance_to_border_km": _num(incident.distance_to_border_km, 3),
+        "confidence": _num(incident.confidence, 3),
+        "membership_date": incident.membership_date.isoformat(),
+        "published": report.published.isoformat() if report.published else None,
+    }
+    return {"type": "Feature", "geometry": _point(loc.lat, loc.lon) if loc else None,
+            "properties": props}
+
+
+def report_features(report, airspace) -> list[dict]:
+    """Incidents first (most confident first), then every place."""
+    incidents = sorted(report.incidents, key=lambda i: -i.confidence)
+    feats = [incident_feature(i, report) for i in incidents]
+    feats += [place_feature(p, report.doc_id, airspace, report.published) for p in report.places]
+    return feats
+
+
+def feature_collection(features: Iterable[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def dumps(collection: dict) -> str:
+    """Serialise; refuses NaN/Infinity, which RFC 8259 JSON cannot hold."""
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False)

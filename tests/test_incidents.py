@@ -1,0 +1,179 @@
+"""Incidents end to end: detection, site choice, actor, dates, verdicts, and `extract`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from geoincidents.cli.main import cli
+from geoincidents.dates import dateline, find_dates
+from geoincidents.incidents import IncidentExtractor
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_f7b29a746955773c.txt"
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return IncidentExtractor()
+
+
+def test_seed_has_one_incident_inside_poland(extractor):
+    report = extractor.extract(SEED.read_text(encoding="utf-8"), dt.date(2025, 9, 12), "seed")
+    assert len(report.incidents) == 1
+    inc = report.incidents[0]
+    assert (inc.object, inc.actor_iso3, inc.attribution) == ("drone", "RUS", "suspected")
+    assert inc.location.name == "Poland" and inc.location.precision == "country"
+    assert inc.date == dt.date(2025, 9, 10)
+    assert (inc.country_iso3, inc.nato_member, inc.inside_nato_airspace, inc.verdict) == \
+        ("POL", True, True, "inside")
+    places = {p.text for p in report.places}
+    assert {"Brussels", "Washington", "Alaska", "Moscow", "Ukraine"} <= places
+
+
+def test_no_incident_only_places(extractor):
+    report = extractor.extract("NATO foreign ministers met in Brussels on Tuesday to discuss "
+                               "support for Ukraine.", dt.date(2025, 10, 1))
+    assert report.incidents == [] and {p.text for p in report.places} >= {"Brussels"}
+
+
+def test_speech_place_is_not_the_site(extractor):
+    report = extractor.extract(
+        "Three Russian fighter jets violated Estonian airspace on Friday, the foreign ministry "
+        "said in Tallinn, and NATO said in Brussels it would consult allies.",
+        dt.date(2025, 9, 19))
+    (inc,) = report.incidents
+    assert inc.object == "aircraft" and inc.actor_iso3 == "RUS"
+    assert inc.location.name == "Estonia" and inc.verdict == "inside"
+    assert inc.date == dt.date(2025, 9, 19)
+
+
+@pytest.mark.parametrize("day,member", [(dt.date(2022, 8, 25), False),
+                                        (dt.date(2024, 6, 14), True)])
+def test_finland_before_and_after_accession(extractor, day, member):
+    report = extractor.extract("A Russian military helicopter violated Finnish airspace near "
+                               "Porvoo on Thursday, the defence ministry said.", day)
+    (inc,) = report.incidents
+    assert inc.country_iso3 == "FIN" and inc.nato_member is member
+    assert inc.inside_nato_airspace is member
+
+
+def test_airport_closure_is_an_incident_without_an_actor(extractor):
+    report = extractor.extract("Copenhagen Airport was closed for four hours on Monday night "
+                               "after drone sightings, Danish police said.", dt.date(2025, 9, 23))
+    (inc,) = report.incidents
+    assert inc.object == "drone" and inc.actor_iso3 is None
+    assert inc.country_iso3 == "DNK" and inc.date == dt.date(2025, 9, 22)
+
+
+def test_missing_village_falls_back_to_its_county(extractor):
+    report = extractor.extract(
+        "Debris of a drone was found near the village of Wyryki-Wola in Włodawa county, Lublin "
+        "province, on Wednesday, police said in Warsaw.", dt.date(2025, 9, 12))
+    (inc,) = report.incidents
+    assert inc.location.text == "Wyryki-Wola" and inc.location.precision == "admin2"
+    assert inc.country_iso3 == "POL" and inc.verdict in ("inside", "possible")
+
+
+def test_unknown_date_uses_current_membership(extractor):
+    report = extractor.extract("A drone crashed in a field outside Zamość.", None)
+    (inc,) = report.incidents
+    assert inc.date is None and inc.membership_date == dt.date.today()
+    assert report.notes
+
+
+def test_international_airspace(extractor):
+    report = extractor.extract("A Russian Su-27 downed an American MQ-9 drone over the Black Sea "
+                               "on Tuesday.", dt.date(2023, 3, 15))
+    (inc,) = report.incidents
+    assert inc.inside_nato_airspace is not True and inc.verdict in ("outside", "possible")
+
+
+def test_dates():
+    pub = dt.date(2025, 9, 12)  # a Friday
+    days = {d.text: d.day for d in find_dates(
+        "on Wednesday, Sept. 10, on Friday, yesterday, 24 March 2024, last week", pub)}
+    assert days["on Wednesday"] == dt.date(2025, 9, 10)
+    assert days["Sept. 10"] == dt.date(2025, 9, 10)
+    assert days["on Friday"] == pub
+    assert days["yesterday"] == dt.date(2025, 9, 11)
+    assert days["24 March 2024"] == dt.date(2024, 3, 24)
+    assert days["last week"] == dt.date(2025, 9, 5)
+    assert dateline("WARSAW, Sept. 12, 2025 (Reuters) - Drones...") == pub
+    assert dateline("Drones flew on Wednesday.") is None
+
+
+def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
+    import geoincidents.mentions as mentions
+
+    monkeypatch.setattr(mentions, "MAX_CHUNK", 400)
+    para = "Officials met in Brussels to talk about the weather and the budget.\n"
+    text = para * 30 + "Russian drones entered Polish airspace on Wednesday.\n" + para * 30
+    sentences, found = extractor.geoparser.finder.analyse(text)
+    assert all(text[m.start:m.end] == m.text for m in found)
+    report = extractor.extract(text, dt.date(2025, 9, 12))
+    assert len(report.incidents) == 1 and report.incidents[0].country_iso3 == "POL"
+
+
+# -- the CLI --------------------------------------------------------------------------------------
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_extract_seed_geojson(runner, tmp_path):
+    out = tmp_path / "seed.geojson"
+    res = run(runner, "extract", str(SEED), "--published", "2025-09-12", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert "1 incident(s), 1 inside NATO airspace" in res.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    incidents = [f for f in doc["features"] if f["properties"]["feature_type"] == "incident"]
+    assert len(incidents) == 1
+    props = incidents[0]["properties"]
+    assert (props["object"], props["actor_iso3"], props["country_iso3"], props["date"],
+            props["verdict"], props["inside_nato_airspace"]) == \
+        ("drone", "RUS", "POL", "2025-09-10", "inside", True)
+    lon, lat = incidents[0]["geometry"]["coordinates"]
+    assert (lat, lon) == (52.0, 20.0)  # [lon, lat] order
+    # Flat properties, one JSON type per key across all features (null allowed).
+    types: dict[str, set] = {}
+    for f in doc["features"]:
+        for k, v in f["properties"].items():
+            assert not isinstance(v, (dict, list)), k
+            if v is not None:
+                types.setdefault(k, set()).add(type(v).__name__)
+    assert all(len(t) == 1 for t in types.values()), types
+    places = [f for f in doc["features"] if f["properties"]["feature_type"] == "place"]
+    assert {"Brussels", "Washington", "Alaska"} <= {p["properties"]["mention"] for p in places}
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "Sept 12", "yesterday"])
+def test_bad_published_exit_2(runner, value):
+    res = run(runner, "extract", str(SEED), "--published", value)
+    assert res.exit_code == 2 and value in res.stderr
+
+
+def test_contradictory_published_exit_2(runner, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "Drones entered Polish airspace.",
+                                "published": "2025-09-11"}) + "\n", encoding="utf-8")
+    res = run(runner, "extract", str(feed), "--published", "2025-09-12")
+    assert res.exit_code == 2 and "contradicts" in res.stderr and "2025-09-11" in res.stderr
+    ok = run(runner, "extract", str(feed))
+    assert ok.exit_code == 0
+    (inc,) = [f for f in json.loads(ok.stdout)["features"]
+              if f["properties"]["feature_type"] == "incident"]
+    assert inc["properties"]["published"] == "2025-09-11"
+
+
+def test_text_without_incident_exit_0(runner, tmp_path):
+    story = tmp_path / "calm.txt"
+    story.write_text("The summit in Vilnius ended on Wednesday.", encoding="utf-8")
+    res = run(runner, "extract", str(story))
+    assert res.exit_code == 0
+    feats = json.loads(res.stdout)["features"]
+    assert feats and all(f["properties"]["feature_type"] == "place" for f in feats)
