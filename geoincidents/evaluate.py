@@ -107,17 +107,21 @@ def score_cases(cases: list[dict], extractor) -> Score:
 
 
 def _match(exp: dict, predicted: list):
-    """The predicted incident for an expected one: the nearest within its tolerance (plus the
-    prediction's own uncertainty), or one in the same state's airspace."""
-    best, best_d = None, float("inf")
+    """The predicted incident for an expected one: within its tolerance (plus the prediction's
+    own uncertainty) or in the same state's airspace; the same state first, then the nearest."""
+    best, best_key = None, (True, float("inf"))
     for inc in predicted:
         loc = inc.location
         if loc is None or loc.lat is None:
             d = float("inf")
         else:
             d = haversine_km(exp["lat"], exp["lon"], loc.lat, loc.lon)
-        ok = d <= exp.get("max_error_km", 50) + (loc.uncertainty_km or 0 if loc else 0) or (
-            inc.country_iso3 is not None and inc.country_iso3 == exp["country_iso3"])
-        if ok and d < best_d or ok and best is None:
-            best, best_d = inc, d
+        same_state = inc.country_iso3 == exp["country_iso3"] and (
+            inc.country_iso3 is not None or inc.inside_nato_airspace is False)
+        ok = d <= exp.get("max_error_km", 50) + (loc.uncertainty_km or 0 if loc else 0) \
+            or same_state
+        # A prediction in the expected state comes before a nearer one across a border.
+        key = (inc.country_iso3 != exp["country_iso3"], d)
+        if ok and (best is None or key < best_key):
+            best, best_key = inc, key
     return best

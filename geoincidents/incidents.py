@@ -37,19 +37,34 @@ OBJECTS = (
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
 _EVENT_RE = re.compile(
     r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
-    r"downed|debris|fragments?|wreckage|fell|landed|struck|hit|sightings?|spotted|seen|"
-    r"flew (?:over|into)|flying over|breach\w*|crossed|crossing|closed|closure|shut|"
-    r"suspended|halted|detected|tracked)\b", re.I)
+    r"downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|sightings?|spotted|"
+    r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
+    r"closed|closure|shut|suspended|halted|released|fired|launched|intercept\w*|"
+    r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
+    r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*)\b", re.I)
 _AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\w*)|"
-                          r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*)\b.{0,40}?"
-                          r"\bairspace\b", re.I)
+                          r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*|"
+                          r"flew|flown|flying|crossed)\b.{0,40}?\bairspace\b", re.I)
 _AIRPORT_RE = re.compile(r"\bairports?\b", re.I)
+# Flying that is no incident: shows, displays, exercises announced as such.
+_NOT_INCIDENT = re.compile(r"\b(?:air ?shows?|air tattoo|flying displays?|flypasts?|aerobatic|"
+                           r"exhibitions?|parades?)\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:must|should|would|could|will|can|cannot|able to|plans? to)"
+                           r"\s+(?:\w+\s+(?:and\s+)?)?$", re.I)
+# Said of where it happened: outside any state's territorial airspace.
+_INTERNATIONAL = re.compile(r"\binternational (?:waters|airspace)\b|\bair defen[cs]e "
+                            r"identification zone\b|\bADIZ\b|\bneutral waters\b", re.I)
 # Words before a place that tie it to the event ("over X", "into X", "near X").
 _LOCATIVE = {"in", "into", "over", "near", "outside", "at", "above", "on", "off", "inside"}
 # Words that make a nearby place a place of speech or meeting, not an incident site.
 _SPEECH = re.compile(r"\b(?:said|says|told|tells|announced|stated|added|warned|vowed|spoke|"
                      r"speaking|briefing|conference|summit|meeting|talks|headquarters|statement|"
-                     r"press|ministers|parliament|met|visit\w*|interview)\b", re.I)
+                     r"press|ministers|parliament|met|visit\w*|interview|treaty|consultations|"
+                     r"ambassador|embassy|lawmakers|reporters|officials|prosecutors|court|ministry|"
+                     r"government|politicians|leaders|diplomats|spokes\w*|denied|diverted|authorities|"
+                     r"rerouted|redirected)\b", re.I)
+_SPOKEN_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:said|says|told|announced|stated|denied|warned|"
+                           r"added|confirmed|summoned|demanded)\b", re.I)
 _HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likely", "presumably",
            "possibly", "reportedly", "claimed", "suspicion")
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
@@ -107,6 +122,12 @@ class _Draft:
     dates: list[tuple[dt.date, str]]
     cues: int
     sentences: list[tuple[int, int]]
+    international: bool = False
+    main_dates: int = -1  # how many of ``dates`` come from the first sentence
+
+    def __post_init__(self) -> None:
+        if self.main_dates < 0:
+            self.main_dates = len(self.dates)
 
 
 class IncidentExtractor:
@@ -143,8 +164,8 @@ class IncidentExtractor:
             published_source = "given"
         sentences, mentions = self.geoparser.finder.analyse(text)
         places = self.geoparser.resolver.resolve(text, mentions)
-        drafts = [d for d in (self._draft(text, s, mentions, places, published)
-                              for s in sentences) if d is not None]
+        drafts = [d for s in sentences for d in self._drafts(text, s, mentions, places,
+                                                              published)]
         merged = _merge(drafts)
         incidents = []
         for n, draft in enumerate(merged, start=1):
@@ -155,8 +176,10 @@ class IncidentExtractor:
 
     # -- one sentence ---------------------------------------------------------------------------
 
-    def _draft(self, text, sentence, mentions: Sequence[Mention], places: Sequence[Place],
-               published) -> _Draft | None:
+    def _drafts(self, text, sentence, mentions: Sequence[Mention], places: Sequence[Place],
+                published) -> list[_Draft]:
+        """The incident(s) one sentence reports: usually one; one per state when it names the
+        airspace of several ("violated Danish airspace ... entering Swedish airspace")."""
         s0, s1 = sentence
         body = text[s0:s1]
         obj_match = _OBJECT_RE.search(body)
@@ -165,30 +188,57 @@ class IncidentExtractor:
         airport = _AIRPORT_RE.search(body) and re.search(r"\b(?:closed|closure|shut|suspended|"
                                                          r"halted)\b", body, re.I)
         if not ((obj_match and (event or airspace)) or airspace
-                or (airport and obj_match)):
-            return None
-        obj = next(k for k, v in obj_match.groupdict().items() if v) if obj_match else "unknown"
+                or (airport and obj_match)) or _NOT_INCIDENT.search(body):
+            return []
+        if event and not airspace and _HYPOTHETICAL.search(text[max(s0, s0 + event.start() - 30):
+                                                                s0 + event.start()]):
+            return []  # "must be able to detect and intercept drones": not something that happened
+        obj = _object(body)
         in_sentence = [(m, p) for m, p in zip(mentions, places) if s0 <= m.start < s1]
-        location, score = None, -math.inf
-        for m, p in in_sentence:
-            if m.role != "location" or p.lat is None:
-                continue
-            sc = self._site_score(text, m, p)
-            if sc > score:
-                location, score = p, sc
-        if location is not None and score < 0:
-            location = None
-        actor, attribution = self._actor(text, body, s0, in_sentence, location, obj_match)
+        scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
+                  if m.role == "location" and p.lat is not None]
+        sites = self._sites(scored)
+        actor, attribution = self._actor(text, body, s0, in_sentence,
+                                         sites[0][1] if sites else None, obj_match)
+        anchor = s0 + (event or airspace or obj_match).start()
         dates = []
         for dm in DATE_RE.finditer(text, s0, s1):
             if _SPEECH_DATE.search(text[max(s0, dm.start() - 25):dm.start()]):
                 continue  # "Trump said Thursday": when it was said, not when it happened
             day = resolve(dm, published)
             if day is not None:
-                dates.append((day, dm.group(0)))
+                dates.append((abs(dm.start() - anchor), day, dm.group(0)))
+        dates.sort()
         cues = sum(bool(x) for x in (obj_match, event, airspace, airport))
-        return _Draft(obj, sentence, location, score, actor, attribution, dates, cues,
-                      [sentence])
+        international = bool(_INTERNATIONAL.search(body))
+        if not sites:
+            sites = [(-math.inf, None)]
+        return [_Draft(obj, sentence, loc, score, actor, attribution,
+                       [(d, t) for _, d, t in dates], cues, [sentence], international)
+                for score, loc in sites]
+
+    def _sites(self, scored: list[tuple[float, Place]]) -> list[tuple[float, Place]]:
+        """The best site of a sentence, or one per state whose airspace it names."""
+        if not scored:
+            return []
+        airspaces = {}
+        for sc, p in sorted(scored, key=lambda sp: -sp[0]):
+            if sc >= 5.5 and p.country_iso3 and p.country_iso3 not in airspaces:
+                airspaces[p.country_iso3] = (sc, p)
+        if len(airspaces) > 1:
+            return list(airspaces.values())
+        score, location = max(scored, key=lambda sp: sp[0])
+        if score < 1:
+            return []  # no word ties any place to the event
+        if location.precision in ("country", "region"):
+            # "entered Polish airspace near the village of Oserdów": the village, in Poland.
+            finer = [(sc, p) for sc, p in scored if sc >= 3 and p.precision not in
+                     ("country", "region") and (location.country_iso3 is None
+                                                or p.country_iso3 == location.country_iso3)]
+            if finer:
+                score, location = max(finer, key=lambda sp: (-_PRECISION_RANK.get(
+                    sp[1].precision or "region", 7), sp[0]))
+        return [(score, location)]
 
     def _site_score(self, text: str, m: Mention, p: Place) -> float:
         before = text[max(0, m.start - 60):m.start]
@@ -201,17 +251,24 @@ class IncidentExtractor:
         elif re.match(r"\s*(?:'s|’s)?\s*(?:airspace|territory|skies)", after) or \
                 re.search(r"\b(?:airspace|territory) of\s+(?:the\s+)?$", before.lower()):
             score += 6
-        elif words and words[-1] in _LOCATIVE or len(words) > 1 and words[-2] in _LOCATIVE \
-                and words[-1] == "the":
-            score += 3
+        elif re.search(r"\b(?:village|town|city|hamlet) of\s+$", before.lower()):
+            score += 5
+        elif words and words[-1] in ("from", "toward", "towards"):
+            score -= 4  # where it came from or went, not where it happened
+        elif any(w in _LOCATIVE for w in words[-5:]):
+            score += 3 if words and words[-1] in _LOCATIVE else 2
         elif re.match(r"\s*airport", after) or m.kind == "name" and "airport" in m.text.lower():
             score += 4
-        elif re.search(r"\b(?:village|town|city) of\s+$", before.lower()):
-            score += 5
         else:
             score -= 1
-        if _SPEECH.search(" ".join(words[-6:])):
-            score -= 8
+        if _SPEECH.search(" ".join(words[-6:])) and (
+                words[-1:] and words[-1] in ("in", "at", "to")
+                or len(words) > 1 and words[-2] in ("in", "at", "to")):
+            score -= 8  # "said in Brussels", "a summit in Alaska", "diverted to Stuttgart"
+        elif words and words[-1] in ("in", "at") and _SPOKEN_AFTER.match(after):
+            score -= 8  # "the ministry in Warsaw said"
+        elif re.search(r"\b(?:diverted|rerouted|redirected)\b", " ".join(words[-8:])):
+            score -= 8  # "flights were diverted to Stuttgart, Nuremberg, Vienna"
         score += (7 - _PRECISION_RANK.get(p.precision or "region", 7)) * 0.3
         return score
 
@@ -244,12 +301,18 @@ class IncidentExtractor:
     # -- verdict ----------------------------------------------------------------------------------
 
     def _finish(self, text, doc_id, n, draft: _Draft, published) -> Incident:
-        dates = sorted(draft.dates)
-        day, day_text = (dates[0] if dates else (None, None))
+        # The first sentence's date nearest the event words, else the earliest of the others.
+        day, day_text = draft.dates[0] if draft.dates else (None, None)
+        if draft.main_dates == 0 and draft.dates:
+            day, day_text = min(draft.dates)
         place = draft.location
         as_of = day or dt.date.today()
         country = name = member = inside = verdict = dist = None
-        if place is not None and place.lat is not None:
+        if draft.international and (place is None or place.precision in ("region", None)):
+            # "over international waters of the Black Sea", "its air defence identification
+            # zone": outside every state's territorial airspace, by the text's own words.
+            member, inside, verdict = False, False, "outside"
+        elif place is not None and place.lat is not None:
             country, name, member, inside, verdict, dist = self._verdict(place, day)
         confidence = 0.35 + 0.1 * draft.cues + (0.15 if place is not None else 0) \
             + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1)
@@ -296,24 +359,69 @@ class IncidentExtractor:
                 centre.inside_nato_airspace, verdict, centre.distance_to_border_km)
 
 
+_OBJECT_PRIORITY = ("drone", "missile", "balloon", "aircraft", "unknown")
+
+
+def _object(body: str) -> str:
+    """The incident's object: a drone shot down by fighter jets is a drone incident."""
+    found = {k for m in _OBJECT_RE.finditer(body) for k, v in m.groupdict().items() if v}
+    return next((k for k in _OBJECT_PRIORITY if k in found), "unknown")
+
+
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
-    """Merge the sentences that report the same incident (same object, compatible place)."""
+    """Merge the sentences that report the same incident.
+
+    Drafts with a specific site (a village, a town, an airport) are distinct incidents unless
+    they are near each other. A draft placed only at a country ("crossed into Poland") or
+    nowhere describes the incident(s) already found: it joins the first specific one with the
+    same object in that country (or any, when its country is only the context of an attack),
+    and only stands alone when there is none.
+    """
+    specific = [d for d in drafts if d.location is not None and not _coarse(d)]
     merged: list[_Draft] = []
-    for d in drafts:
+    for d in specific:
         target = next((m for m in merged if _same(m, d)), None)
         if target is None:
             merged.append(d)
+        else:
+            _absorb(target, d)
+    for d in drafts:
+        if d in specific:
             continue
-        target.sentences.append(d.sentence)
-        target.dates += d.dates
-        target.cues = max(target.cues, d.cues)
-        if target.obj == "unknown":
-            target.obj = d.obj
-        if d.location is not None and (target.location is None or _more_specific(d, target)):
-            target.location, target.loc_score = d.location, d.loc_score
-        if target.actor is None and d.actor is not None:
-            target.actor, target.attribution = d.actor, d.attribution
+        target = next((m for m in merged if _compatible_object(m, d) and (
+            d.location is None or m.location.country_iso3 == d.location.country_iso3)), None)
+        if target is None and d.location is not None and d.loc_score < 5:
+            target = next((m for m in merged if _compatible_object(m, d)), None)
+        if target is None:
+            target = next((m for m in merged if m.location is not None and d.location is not None
+                           and _coarse(m) and _same(m, d)), None)
+        if target is None:
+            merged.append(d)
+        else:
+            _absorb(target, d)
+    merged.sort(key=lambda m: m.sentences[0])
     return [m for m in merged if m.location is not None or len(merged) == 1]
+
+
+def _coarse(d: _Draft) -> bool:
+    return d.location.precision in ("country", "region", None)
+
+
+def _compatible_object(a: _Draft, b: _Draft) -> bool:
+    return a.obj == b.obj or "unknown" in (a.obj, b.obj)
+
+
+def _absorb(target: _Draft, d: _Draft) -> None:
+    target.sentences.append(d.sentence)
+    target.dates += d.dates
+    target.international = target.international or d.international
+    target.cues = max(target.cues, d.cues)
+    if target.obj == "unknown":
+        target.obj = d.obj
+    if d.location is not None and (target.location is None or _more_specific(d, target)):
+        target.location, target.loc_score = d.location, d.loc_score
+    if target.actor is None and d.actor is not None:
+        target.actor, target.attribution = d.actor, d.attribution
 
 
 def _same(a: _Draft, b: _Draft) -> bool:

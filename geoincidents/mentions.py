@@ -16,6 +16,7 @@ Each mention gets a role: ``actor`` when the place stands for the state that act
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 
 from geoincidents.models import Mention
@@ -33,7 +34,8 @@ airspace territory territories soil border borders frontier coast coastline coas
 seas city cities town towns village villages region regions province provinces side mainland
 land lands skies sky countryside forest forests field fields airport airports port ports capital
 countryside lake lakes river rivers island islands peninsula enclave exclave shore shores
-flank east west north south eastern western northern southern interior
+flank east west north south eastern western northern southern interior district districts
+neighbourhood neighborhood suburb suburbs outskirts area areas county province oblast centre center
 """.split())
 # Nouns that introduce a settlement the gazetteer may lack: "the village of Wyryki-Wola".
 SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "settlement", "municipality",
@@ -58,7 +60,12 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday god christmas easter president general
 minister mr mrs ms dr police army navy air force street road north south east west central
 university college school church hospital court state government congress senate parliament
+geran shahed gerbera orlan lancet kalibr iskander kinzhal unity
 """.split())
+# Organisation-like names that are places for this purpose: an airport is where drones close it.
+_FACILITY_SUFFIX = re.compile(r"\b(?:airport|air base|airbase|airfield|aerodrome)$", re.I)
+_ADMIN_NEXT = frozenset({"county", "district", "province", "region", "oblast", "voivodeship",
+                         "municipality", "raion", "commune", "gmina", "parish"})
 # Strong places: a single capitalised word that names one of these is a mention even untagged.
 _STRONG_FEATURES = frozenset({"country", "admin1", "continent", "region", "sea", "site"})
 _STRONG_CITY_POPULATION = 50_000
@@ -130,7 +137,8 @@ class MentionFinder:
         blocked = [False] * len(doc)  # people's names: never scanned for places
         found: list[Mention] = []
 
-        def accept(start_tok: int, end_tok: int, kind: str, label: str) -> None:
+        def accept(start_tok: int, end_tok: int, kind: str, label: str,
+                   role: str | None = None) -> None:
             span = doc[start_tok:end_tok]
             start_tok, end_tok = _trim(span)
             if start_tok >= end_tok or any(taken[start_tok:end_tok]):
@@ -139,10 +147,15 @@ class MentionFinder:
             for i in range(start_tok, end_tok):
                 taken[i] = True
             found.append(Mention(span.start_char, span.end_char, span.text, kind,
-                                 self.role(span, kind), label, _sentence(span)))
+                                 role or self.role(span, kind), label, _sentence(span)))
 
         for ent in doc.ents:
             label = ent.label_
+            if _FACILITY_SUFFIX.search(ent.text):
+                # "Munich Airport" (tagged PERSON or ORG as often as FAC): the place where
+                # things happen to it, never an actor.
+                accept(ent.start, ent.end, "name", "facility", "location")
+                continue
             if label in _PLACE_LABELS:
                 self._place_entity(ent, accept)
             elif label == "NORP":
@@ -182,11 +195,12 @@ class MentionFinder:
                 continue
             words = tokens[:n]
             text = ent.doc[words[0].i:words[-1].i + 1].text
+            # The state that owns the organisation acts through it: an actor.
             if self.gazetteer.demonym(text):
-                accept(words[0].i, words[-1].i + 1, "demonym", "ORG")
+                accept(words[0].i, words[-1].i + 1, "demonym", "ORG", "actor")
                 return
             if any(e.feature == "country" for e in self.gazetteer.lookup(text)):
-                accept(words[0].i, words[-1].i + 1, "name", "ORG")
+                accept(words[0].i, words[-1].i + 1, "name", "ORG", "actor")
                 return
 
     def _scan_gazetteer(self, doc, taken, blocked, accept) -> None:
@@ -197,7 +211,8 @@ class MentionFinder:
                 i += 1
                 continue
             end = _compound_end(doc, i)
-            if _after_settlement_noun(doc[i:end]) and not any(taken[i:end]):
+            if (_after_settlement_noun(doc[i:end]) or _before_settlement_apposition(doc, end)
+                    or _village_before_area(doc, i, end)) and not any(taken[i:end]):
                 # "the village of Wyryki-Wola": a place even when no gazetteer has it.
                 accept(i, end, "name", "pattern")
                 i = end
@@ -239,6 +254,9 @@ class MentionFinder:
             return False
         if len(words) > 1:
             return True
+        following = words.doc[words.end:words.end + 1]
+        if len(following) and following[0].lower_ in _ADMIN_NEXT:
+            return True  # "southern Vulcănești district": a small place named with its area
         return any(_strong_entry(e) for e in entries)
 
     def _strong(self, text: str) -> bool:
@@ -311,6 +329,26 @@ def _after_settlement_noun(span) -> bool:
     doc = span.doc
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" \
         and doc[span.start - 2].lower_ in SETTLEMENT_NOUNS
+
+
+def _before_settlement_apposition(doc, end: int) -> bool:
+    """"Wyryki-Wola, a village in ...": the name before an apposition naming a settlement."""
+    words = [t.lower_ for t in doc[end:end + 3]]
+    return len(words) == 3 and words[0] == "," and words[1] in ("a", "the") \
+        and words[2] in SETTLEMENT_NOUNS
+
+
+def _village_before_area(doc, start: int, end: int) -> bool:
+    """"at Czosnówka in Biała Podlaska county": a proper noun after at/in/near, followed by an
+    admin area it lies in."""
+    if start == 0 or doc[start - 1].lower_ not in ("at", "in", "near", "outside") \
+            or doc[start].tag_ not in ("NNP", "NNPS"):
+        return False
+    tail = [t.lower_ for t in doc[end:end + 8]]
+    if not tail or tail[0] not in ("in", ","):
+        return False
+    return any(w in ("county", "province", "district", "region", "oblast", "voivodeship",
+                     "municipality", "commune", "gmina", "raion") for w in tail)
 
 
 def _compound_end(doc, i: int) -> int:

@@ -41,6 +41,9 @@ _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south":
 _SPECIFIC = {"site": 0, "village": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5,
              "sea": 6, "region": 6, "continent": 7}
 OFFLINE = "offline"
+# "close to the border with Ukraine", "drones from Belarus": a place the name is not in.
+_BEYOND = re.compile(r"\b(?:border with|borders with|from|toward|towards|into|neighbouring|"
+                     r"neighboring|across)\s+(?:the\s+)?$", re.I)
 # Words of a longer name that are no place on their own ("Royal Street" is not in "Street").
 _GENERIC_WORDS = frozenset("""
 street st road avenue ave boulevard square park center centre university college school church
@@ -196,7 +199,8 @@ class Resolver:
         # The most specific area named in the same sentence ("in Włodawa county").
         same = [(j, e) for j, (m, e) in enumerate(zip(mentions, chosen))
                 if e is not None and m is not mention and m.sentence == mention.sentence
-                and m.role == "location" and e.feature in _SPECIFIC]
+                and m.role == "location" and e.feature in _SPECIFIC
+                and not _BEYOND.search(text[max(0, m.start - 30):m.start])]
         if same:
             # "X in Włodawa county, Lublin province": the first area right after the name;
             # otherwise the most specific one in the sentence.
