@@ -36,7 +36,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_ba
     from geoincidents.airspace import Airspace
     from geoincidents.fileio import atomic_write
     from geoincidents.incidents import IncidentExtractor
-    from geoincidents.outputs.geojson import dumps, feature_collection, report_features
+    from geoincidents.outputs.geojson import dumps, feature_collection, report_features, validate
 
     extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
                                   Airspace.default())
@@ -47,7 +47,9 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_ba
         inside = sum(i.verdict == "inside" for i in report.incidents)
         click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside NATO "
                    f"airspace, {len(report.places)} place(s)", err=True)
-    text = dumps(feature_collection(features)) + "\n"
+    collection = feature_collection(features)
+    validate(collection)
+    text = dumps(collection) + "\n"
     if output:
         with atomic_write(output) as fh:
             fh.write(text)

@@ -10,6 +10,7 @@ import click
 from geoincidents import __version__
 from geoincidents.cli.check import check
 from geoincidents.cli.extract import extract
+from geoincidents.cli.map import map_command
 from geoincidents.cli.places import places
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -59,4 +60,5 @@ def cli(ctx: click.Context, verbosity: int, quietness: int) -> None:
 
 cli.add_command(check)
 cli.add_command(extract)
+cli.add_command(map_command)
 cli.add_command(places)

@@ -94,3 +94,89 @@ def feature_collection(features: Iterable[dict]) -> dict:
 def dumps(collection: dict) -> str:
     """Serialise; refuses NaN/Infinity, which RFC 8259 JSON cannot hold."""
     return json.dumps(collection, ensure_ascii=False, allow_nan=False)
+
+
+def validate(collection: dict) -> None:
+    """Check RFC 7946 and the flat-properties contract; raise OutputError on the first breach.
+
+    Checked: a FeatureCollection without ``crs``; Point/Polygon/MultiPolygon geometries (or
+    null) with [lon, lat] positions in range and at most 7 decimals; polygon exterior rings
+    counter-clockwise and holes clockwise (the right-hand rule); flat properties whose values
+    are str/int/float/bool/null, no NaN, and one JSON type per key across all features.
+    """
+    from geoincidents.errors import OutputError
+
+    if collection.get("type") != "FeatureCollection" or "crs" in collection:
+        raise OutputError("GeoJSON: expected a FeatureCollection without a 'crs' member")
+    kinds: dict[str, str] = {}
+    for n, feat in enumerate(collection.get("features", []), start=1):
+        where = f"GeoJSON feature {n}"
+        if feat.get("type") != "Feature":
+            raise OutputError(f"{where}: not a Feature")
+        _check_geometry(feat.get("geometry"), where)
+        for key, value in (feat.get("properties") or {}).items():
+            if isinstance(value, bool):
+                kind = "boolean"
+            elif isinstance(value, (int, float)):
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise OutputError(f"{where}: property {key!r} is not finite")
+                kind = "number"
+            elif isinstance(value, str):
+                kind = "string"
+            elif value is None:
+                continue
+            else:
+                raise OutputError(f"{where}: property {key!r} is not flat ({type(value)})")
+            if kinds.setdefault(key, kind) != kind:
+                raise OutputError(f"{where}: property {key!r} is a {kind} here but a "
+                                  f"{kinds[key]} elsewhere")
+
+
+def _check_geometry(geom, where: str) -> None:
+    from geoincidents.errors import OutputError
+
+    if geom is None:
+        return
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Point":
+        _check_position(coords, where)
+    elif kind in ("Polygon", "MultiPolygon"):
+        polygons = [coords] if kind == "Polygon" else coords
+        for rings in polygons:
+            for k, ring in enumerate(rings):
+                for pos in ring:
+                    _check_position(pos, where)
+                if len(ring) < 4 or ring[0] != ring[-1]:
+                    raise OutputError(f"{where}: ring {k} is not closed")
+                area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))
+                if (area < 0) if k == 0 else (area > 0):
+                    raise OutputError(f"{where}: ring {k} breaks the right-hand rule")
+    else:
+        raise OutputError(f"{where}: unsupported geometry type {kind!r}")
+
+
+def _check_position(pos, where: str) -> None:
+    from geoincidents.errors import OutputError
+
+    if not (isinstance(pos, list) and len(pos) == 2):
+        raise OutputError(f"{where}: a position must be [lon, lat]")
+    lon, lat = pos
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise OutputError(f"{where}: position {pos} is outside the lon/lat range")
+    for v in pos:
+        if round(v, 7) != v:
+            raise OutputError(f"{where}: position {pos} has more than 7 decimals")
+
+
+def write_geojson(collection: dict, path, *, clobber: bool = True):
+    """Validate, then write atomically."""
+    from pathlib import Path
+
+    from geoincidents.fileio import atomic_write
+
+    validate(collection)
+    path = Path(path)
+    with atomic_write(path, clobber=clobber) as fh:
+        fh.write(dumps(collection) + "\n")
+    return path

@@ -1,0 +1,121 @@
+"""``geoincidents map``: an offline HTML map, RFC 7946 GeoJSON and a PNG per document."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from geoincidents.cli.options import (
+    DATE,
+    build_geoparser,
+    gazetteer_options,
+    input_arguments,
+    skip_bad_lines_option,
+    translate_errors,
+)
+
+FORMATS = ("html", "geojson", "png")
+
+
+def _formats(ctx, param, value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in chosen if v not in FORMATS]
+    if bad or not chosen:
+        raise click.BadParameter(f"{value!r}: choose from {', '.join(FORMATS)}",
+                                 param_hint="--format")
+    return chosen
+
+
+@click.command(name="map")
+@input_arguments
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Directory for the files.")
+@click.option("--published", type=DATE,
+              help="Publication date (YYYY-MM-DD) for documents that carry none.")
+@click.option("--format", "formats", default="html,geojson,png", show_default=True,
+              callback=_formats, help="Comma-separated outputs: html, geojson, png.")
+@click.option("--title", help="Map title (default: a summary of the main incident).")
+@click.option("--combine", metavar="NAME",
+              help="Put every document of the run on one map: NAME.html/.geojson/.png.")
+@click.option("--no-clobber", is_flag=True, help="Refuse to replace existing output files.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True,
+              help="Resolution of the PNG.")
+@click.option("--tiles", help="Add an online tile layer (e.g. 'osm', or a URL template); "
+              "off by default so the map needs no network.")
+@gazetteer_options
+@skip_bad_lines_option
+@translate_errors
+def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
+                gazetteers, geocoder, user_agent, skip_bad_lines):
+    """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
+
+    The HTML works offline (every script and style inlined, a basemap drawn from the borders);
+    the GeoJSON is RFC 7946 with flat properties; the PNG is sized for a report page.
+    """
+    from geoincidents.airspace import Airspace
+    from geoincidents.cli.extract import run_documents
+    from geoincidents.errors import OutputError
+    from geoincidents.incidents import IncidentExtractor
+
+    if combine is not None and not re.fullmatch(r"[\w.-]+", combine):
+        raise click.BadParameter(f"{combine!r} is not a plain file name", param_hint="--combine")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
+    extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
+                                  Airspace.default())
+    bad: list = []
+    reports = []
+    for doc, report in run_documents(extractor, inputs, published, skip_bad_lines, bad):
+        if combine is None:
+            _write(out_dir, doc.id, [report], extractor.airspace, formats, title, no_clobber,
+                   dpi, tiles)
+        else:
+            reports.append(report)
+        _summary(doc.id, report)
+    if combine is not None:
+        _write(out_dir, combine, reports, extractor.airspace, formats, title, no_clobber, dpi,
+               tiles)
+    for item in bad:
+        click.echo(f"skipped {item.source}: {item.error}", err=True)
+    if bad:
+        raise click.ClickException(f"{len(bad)} bad input(s) skipped")
+
+
+def _summary(doc_id: str, report) -> None:
+    counts = {v: sum(i.verdict == v for i in report.incidents)
+              for v in ("inside", "possible", "outside")}
+    click.echo(f"{doc_id}: {len(report.incidents)} incident(s): {counts['inside']} inside, "
+               f"{counts['possible']} possibly inside, {counts['outside']} outside NATO airspace",
+               err=True)
+
+
+def _write(out_dir: Path, stem: str, reports, airspace, formats, title, no_clobber, dpi,
+           tiles) -> None:
+    from geoincidents.outputs.geojson import feature_collection, report_features, write_geojson
+    from geoincidents.outputs.scene import build_scene
+
+    safe = re.sub(r"[^\w.-]", "_", stem) or "document"
+    targets = {fmt: out_dir / f"{safe}.{fmt}" for fmt in formats}
+    if no_clobber:
+        existing = [str(p) for p in targets.values() if p.exists()]
+        if existing:
+            raise click.ClickException(f"{', '.join(existing)} exist(s); --no-clobber refuses "
+                                       "to replace")
+    scene = build_scene(reports, airspace, title) if {"html", "png"} & set(formats) else None
+    if "geojson" in formats:
+        features = [f for r in reports for f in report_features(r, airspace)]
+        write_geojson(feature_collection(features), targets["geojson"])
+    if "html" in formats:
+        from geoincidents.outputs.html import write_html
+
+        write_html(scene, targets["html"], tiles=tiles)
+    if "png" in formats:
+        from geoincidents.outputs.png import write_png
+
+        write_png(scene, targets["png"], dpi=dpi)
+    for path in targets.values():
+        click.echo(str(path))
