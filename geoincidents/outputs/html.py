@@ -24,6 +24,13 @@ from geoincidents.outputs.scene import (
     Scene,
 )
 
+
+def esc(text) -> str:
+    """HTML-escape untrusted text for folium, which also puts popups and tooltips inside JS
+    template literals: a backtick or ``${`` would end or run code there."""
+    return html.escape(str(text)).replace("`", "&#96;").replace("$", "&#36;")
+
+
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "© OpenStreetMap contributors"),
@@ -60,6 +67,16 @@ def render_html(scene: Scene, *, tiles: str | None = None) -> str:
     ).add_to(basemap)
     basemap.add_to(fmap)
 
+    places = folium.FeatureGroup(name="Other places named", show=True)
+    for report, place in scene.places:
+        folium.CircleMarker(
+            [place.lat, place.lon], radius=4, color=PLACE_COLOUR, weight=1, fill=True,
+            fill_opacity=0.8 if place.role == "location" else 0.35,
+            popup=folium.Popup(_place_popup(report, place), max_width=300),
+            tooltip=esc(place.name or place.text), class_name="gi-place",
+        ).add_to(places)
+    places.add_to(fmap)  # before the incidents, so incident markers are drawn on top
+
     incidents = folium.FeatureGroup(name="Incidents", show=True)
     for n, (report, inc) in enumerate(scene.incidents, start=1):
         loc = inc.location
@@ -74,27 +91,17 @@ def render_html(scene: Scene, *, tiles: str | None = None) -> str:
             [loc.lat, loc.lon], radius=11, color="#212121", weight=2, fill=True,
             fill_color=colour, fill_opacity=0.95,
             popup=folium.Popup(_incident_popup(n, report, inc), max_width=360),
-            tooltip=html.escape(f"Incident {n}: {inc.object} — {loc.name}"),
+            tooltip=esc(f"Incident {n}: {inc.object} — {loc.name}"),
             class_name="gi-incident",
         ).add_to(incidents)
     incidents.add_to(fmap)
 
-    places = folium.FeatureGroup(name="Other places named", show=True)
-    for report, place in scene.places:
-        folium.CircleMarker(
-            [place.lat, place.lon], radius=4, color=PLACE_COLOUR, weight=1, fill=True,
-            fill_opacity=0.8 if place.role == "location" else 0.35,
-            popup=folium.Popup(_place_popup(report, place), max_width=300),
-            tooltip=html.escape(place.name or place.text), class_name="gi-place",
-        ).add_to(places)
-    places.add_to(fmap)
-
     fmap.get_root().html.add_child(folium.Element(
-        f'<div class="gi-title">{html.escape(scene.title)}</div>' + _legend(scene)))
+        f'<div class="gi-title">{esc(scene.title)}</div>' + _legend(scene)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[lat0, lon0], [lat1, lon1]])
     fmap.get_root().header.add_child(folium.Element(
-        f"<title>{html.escape(scene.title)}</title>"))
+        f"<title>{esc(scene.title)}</title>"))
     return inline_assets(fmap.get_root().render())
 
 
@@ -125,14 +132,14 @@ def _borders_geojson(scene: Scene) -> dict:
         # RFC 7946 positions are [lon, lat]; 4 decimals (~10 m) is finer than the display.
         geometry = shapely.geometry.mapping(shapely.set_precision(geom, 1e-4))
         feats.append({"type": "Feature", "geometry": geometry,
-                      "properties": {"label": html.escape(label), "style": style}})
+                      "properties": {"label": esc(label), "style": style}})
     return {"type": "FeatureCollection", "features": feats}
 
 
 def _row(key: str, value) -> str:
     if value is None or value == "":
         value = "—"
-    return f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(str(value))}</td></tr>"
+    return f"<tr><td><b>{esc(key)}</b></td><td>{esc(str(value))}</td></tr>"
 
 
 def _incident_popup(n: int, report, inc) -> str:
@@ -148,7 +155,9 @@ def _incident_popup(n: int, report, inc) -> str:
         _row("Date", inc.date.isoformat() if inc.date else "unknown"),
         _row("Location", f"{loc.name} ({loc.text})" if loc.name != loc.text else loc.name),
         _row("Precision", f"{loc.precision}, ±{loc.uncertainty_km:g} km"
-             if loc.uncertainty_km else loc.precision),
+             if loc.uncertainty_km and loc.precision != "country"
+             else f"{loc.precision} (the whole state's airspace)"
+             if loc.precision == "country" else loc.precision),
         _row("State", f"{inc.country_name} ({inc.country_iso3})" if inc.country_iso3
              else "international airspace"),
         _row("NATO member", {True: "yes", False: "no", None: "unknown"}[inc.nato_member]
@@ -160,7 +169,7 @@ def _incident_popup(n: int, report, inc) -> str:
     if loc.note:
         rows.append(_row("Placed", loc.note))
     return (f'<div class="gi-popup"><b>Incident {n}</b><table>{"".join(rows)}</table>'
-            f'<p class="gi-evidence"><i>“{html.escape(inc.evidence)}”</i></p></div>')
+            f'<p class="gi-evidence"><i>“{esc(inc.evidence)}”</i></p></div>')
 
 
 def _place_popup(report, place) -> str:
@@ -174,7 +183,7 @@ def _place_popup(report, place) -> str:
 
 def _legend(scene: Scene) -> str:
     items = [f'<i style="background:{VERDICT_COLOURS[v]};border-radius:50%"></i>Incident, '
-             f"{html.escape(VERDICT_LABELS[v])}" for v in ("inside", "possible", "outside")]
+             f"{esc(VERDICT_LABELS[v])}" for v in ("inside", "possible", "outside")]
     items += [
         f'<i style="background:{HIGHLIGHT}"></i>State where the incident happened',
         f'<i style="background:{NATO_FILL}"></i>NATO member on {scene.as_of.isoformat()}',
@@ -183,4 +192,4 @@ def _legend(scene: Scene) -> str:
         '<i style="border:1px dashed #555;background:none"></i>Location uncertainty',
     ]
     return (f'<div class="gi-legend">{"<br>".join(items)}<br><small>'
-            f"{html.escape(ATTRIBUTION)}</small></div>")
+            f"{esc(ATTRIBUTION)}</small></div>")

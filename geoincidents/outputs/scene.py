@@ -42,10 +42,21 @@ class Scene:
 
     @property
     def places(self):
-        """Places that are not the site of an incident, with coordinates."""
-        sites = {(r.doc_id, i.location.start) for r, i in self.incidents if i.location}
-        return [(r, p) for r in self.reports for p in r.places
-                if p.lat is not None and (r.doc_id, p.start) not in sites]
+        """The other places named, one per distinct place (the first mention), leaving out
+        those at an incident's site so the incident marker stays clickable."""
+        sites = {(round(i.location.lat, 4), round(i.location.lon, 4))
+                 for _, i in self.incidents if i.location and i.location.lat is not None}
+        seen, out = set(), []
+        for r in self.reports:
+            for p in r.places:
+                if p.lat is None:
+                    continue
+                key = (round(p.lat, 4), round(p.lon, 4))
+                if key in sites or key in seen:
+                    continue
+                seen.add(key)
+                out.append((r, p))
+        return out
 
 
 def build_scene(reports: list, airspace, title: str | None = None,
