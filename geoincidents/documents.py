@@ -41,10 +41,11 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class BadInput:
-    """A document that could not be read (reported and skipped with --skip-bad-lines)."""
+    """An input or document that failed: where it came from and why."""
 
     source: str
     error: str
+    doc_id: str | None = None
 
 
 def decode(data: bytes, name: str) -> str:

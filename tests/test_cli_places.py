@@ -80,18 +80,32 @@ def test_jsonl_input_and_output_file(runner, tmp_path):
     assert lines[0]["places"][0]["name"] == "Kyiv" and lines[1]["places"] == []
 
 
-def test_malformed_jsonl_names_the_line(runner, tmp_path):
+def test_bad_lines_are_reported_and_skipped(runner, tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text('{"id": "a", "text": "Kyiv."}\n{"id": "b", "text": \n{"id": "c"}\n',
-                    encoding="utf-8")
+    feed.write_text('{"id": "a", "text": "Kyiv."}\n{"id": "b", "text": \n{"id": "c"}\n'
+                    '{"id": "d", "text": "Sirens in Lviv."}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    res = run(runner, "places", str(feed), "-o", str(out))
+    errors = tmp_path / "errors.jsonl"
+    res = run(runner, "places", str(feed), "-o", str(out), "--errors", str(errors))
+    assert res.exit_code == 1
+    assert "feed.jsonl line 2: not valid JSON" in res.stderr
+    assert "line 3: missing 'text'" in res.stderr
+    assert res.stderr.strip().splitlines()[-1].startswith("Error: 2 bad input(s) skipped, 2 ")
+    # The good documents are all there (complete, not partial) ...
+    assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == \
+        ["a", "d"]
+    # ... and the bad ones are listed for a rerun.
+    listed = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert [x["source"].rsplit(" ", 1)[-1] for x in listed] == ["2", "3"]
+
+
+def test_fail_fast_stops_at_the_first_bad_line(runner, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "Kyiv."}\n{"id": "b", "text": \n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = run(runner, "places", str(feed), "-o", str(out), "--fail-fast")
     assert res.exit_code == 1 and "feed.jsonl line 2: not valid JSON" in res.stderr
     assert not out.exists()
-    res = run(runner, "places", str(feed), "--skip-bad-lines", "-o", str(out))
-    assert res.exit_code == 1
-    assert "line 2" in res.stderr and "line 3: missing 'text'" in res.stderr
-    assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["a"]
 
 
 def test_given_spans(runner, tmp_path):

@@ -8,10 +8,11 @@ import click
 
 from geoincidents.cli.options import (
     DATE,
+    batch_options,
     build_geoparser,
+    finish_batch,
     gazetteer_options,
     input_arguments,
-    skip_bad_lines_option,
     translate_errors,
 )
 
@@ -24,9 +25,10 @@ from geoincidents.cli.options import (
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the GeoJSON here (atomically) instead of stdout.")
 @gazetteer_options
-@skip_bad_lines_option
+@batch_options
 @translate_errors
-def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_bad_lines):
+def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_file,
+            fail_fast):
     """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
 
     Writes one GeoJSON FeatureCollection (RFC 7946): a feature per incident (object, actor,
@@ -41,8 +43,10 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_ba
     extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
                                   Airspace.default())
     features = []
-    bad: list = []
-    for doc, report in run_documents(extractor, inputs, published, skip_bad_lines, bad):
+    errors: list = []
+    done = 0
+    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors):
+        done += 1
         features += report_features(report, extractor.airspace)
         inside = sum(i.verdict == "inside" for i in report.incidents)
         click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside NATO "
@@ -55,18 +59,16 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, skip_ba
             fh.write(text)
     else:
         sys.stdout.write(text)
-    for item in bad:
-        click.echo(f"skipped {item.source}: {item.error}", err=True)
-    if bad:
-        raise click.ClickException(f"{len(bad)} bad input(s) skipped")
+    finish_batch(errors, errors_file, done)
 
 
-def run_documents(extractor, inputs, published, skip_bad_lines, bad):
-    """(document, report) for every input document, checking --published against each."""
+def run_documents(extractor, inputs, published, fail_fast, errors):
+    """(document, report) for every input document, checking --published against each;
+    bad documents go to ``errors`` (see :mod:`geoincidents.batch`)."""
+    from geoincidents.batch import process
     from geoincidents.dates import dateline
-    from geoincidents.documents import read_documents
 
-    for doc in read_documents(inputs, skip_bad=skip_bad_lines, bad=bad):
+    def run(doc):
         own, source = doc.published, "document"
         if own is None:
             own, source = dateline(doc.text), "dateline"
@@ -75,5 +77,8 @@ def run_documents(extractor, inputs, published, skip_bad_lines, bad):
                 f"{published.isoformat()} contradicts {doc.source or doc.id}, which says it was "
                 f"published on {own.isoformat()}", param_hint="--published")
         day = own or published
-        yield doc, extractor.extract(doc.text, day, doc.id,
-                                     source if own is not None else ("given" if day else None))
+        return extractor.extract(doc.text, day, doc.id,
+                                 source if own is not None else ("given" if day else None))
+
+    yield from process(inputs, run, fail_fast=fail_fast, errors=errors,
+                       fatal=(click.ClickException,))

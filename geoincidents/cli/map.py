@@ -9,10 +9,11 @@ import click
 
 from geoincidents.cli.options import (
     DATE,
+    batch_options,
     build_geoparser,
+    finish_batch,
     gazetteer_options,
     input_arguments,
-    skip_bad_lines_option,
     translate_errors,
 )
 
@@ -45,10 +46,10 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @click.option("--tiles", help="Add an online tile layer (e.g. 'osm', or a URL template); "
               "off by default so the map needs no network.")
 @gazetteer_options
-@skip_bad_lines_option
+@batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, skip_bad_lines):
+                gazetteers, geocoder, user_agent, errors_file, fail_fast):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -67,9 +68,11 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
     extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
                                   Airspace.default())
-    bad: list = []
+    errors: list = []
     reports = []
-    for doc, report in run_documents(extractor, inputs, published, skip_bad_lines, bad):
+    done = 0
+    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors):
+        done += 1
         if combine is None:
             _write(out_dir, doc.id, [report], extractor.airspace, formats, title, no_clobber,
                    dpi, tiles)
@@ -79,10 +82,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     if combine is not None:
         _write(out_dir, combine, reports, extractor.airspace, formats, title, no_clobber, dpi,
                tiles)
-    for item in bad:
-        click.echo(f"skipped {item.source}: {item.error}", err=True)
-    if bad:
-        raise click.ClickException(f"{len(bad)} bad input(s) skipped")
+    finish_batch(errors, errors_file, done)
 
 
 def _summary(doc_id: str, report) -> None:

@@ -101,10 +101,28 @@ def gazetteer_options(func: Callable) -> Callable:
                         "Repeatable.")(func)
 
 
-def skip_bad_lines_option(func: Callable) -> Callable:
-    return click.option("--skip-bad-lines", is_flag=True,
-                        help="Report malformed input lines/files on stderr and go on "
-                        "(exit 1 at the end) instead of stopping at the first.")(func)
+def batch_options(func: Callable) -> Callable:
+    """--errors FILE and --fail-fast for commands that run over many documents."""
+    func = click.option("--fail-fast", is_flag=True,
+                        help="Stop at the first bad document instead of reporting and skipping "
+                        "it.")(func)
+    return click.option("--errors", "errors_file", type=click.Path(dir_okay=False),
+                        help="Also write the skipped documents as JSON Lines "
+                        "{source, id, error}.")(func)
+
+
+def finish_batch(errors: list, errors_file: str | None, done: int) -> None:
+    """Report the skipped documents (stderr, --errors) and exit 1 when there are any."""
+    if errors_file:
+        from geoincidents.batch import write_errors
+
+        write_errors(errors, errors_file)
+    for item in errors:
+        click.echo(f"warning: skipped {item.source}: {item.error}", err=True)
+    if errors:
+        raise click.ClickException(
+            f"{len(errors)} bad input(s) skipped, {done} document(s) processed"
+            + (f" (listed in {errors_file})" if errors_file else ""))
 
 
 def build_geoparser(gazetteers: tuple[str, ...], geocoder: str, user_agent: str | None):

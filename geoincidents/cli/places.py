@@ -8,10 +8,11 @@ import sys
 import click
 
 from geoincidents.cli.options import (
+    batch_options,
     build_geoparser,
+    finish_batch,
     gazetteer_options,
     input_arguments,
-    skip_bad_lines_option,
     translate_errors,
 )
 
@@ -24,30 +25,33 @@ from geoincidents.cli.options import (
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the JSON Lines here (atomically) instead of stdout.")
 @gazetteer_options
-@skip_bad_lines_option
+@batch_options
 @translate_errors
-def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, skip_bad_lines):
+def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
+           fail_fast):
     """List the places each INPUT document names: one JSON line per document.
 
     Each place has its character span, the name and coordinates it resolved to, the country,
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    from geoincidents.documents import read_documents
+    from geoincidents.batch import process
     from geoincidents.fileio import atomic_write
 
     parser = build_geoparser(gazetteers, geocoder, user_agent)
-    bad: list = []
-    docs = read_documents(inputs, skip_bad=skip_bad_lines, bad=bad)
+    errors: list = []
+    done = 0
+
+    def run(doc):
+        if given_spans:
+            spans = [(int(t["start"]), int(t["end"])) for t in _toponyms(doc)]
+            return parser.resolve(doc.text, spans)
+        return parser.geoparse(doc.text)
 
     def lines():
-        for doc in docs:
-            if given_spans:
-                spans = [(int(t["start"]), int(t["end"]))
-                         for t in doc.extra.get("toponyms") or []]
-                found = parser.resolve(doc.text, spans)
-            else:
-                found = parser.geoparse(doc.text)
+        nonlocal done
+        for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors):
+            done += 1
             yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                              ensure_ascii=False) + "\n"
 
@@ -57,7 +61,16 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, skip_b
     else:
         for line in lines():
             sys.stdout.write(line)
-    for item in bad:
-        click.echo(f"skipped {item.source}: {item.error}", err=True)
-    if bad:
-        raise click.ClickException(f"{len(bad)} bad input(s) skipped")
+    finish_batch(errors, errors_file, done)
+
+
+def _toponyms(doc) -> list[dict]:
+    from geoincidents.errors import InputError
+
+    toponyms = doc.extra.get("toponyms") or []
+    if not isinstance(toponyms, list) or not all(
+            isinstance(t, dict) and isinstance(t.get("start"), int)
+            and isinstance(t.get("end"), int) for t in toponyms):
+        raise InputError(f"{doc.source or doc.id}: --given-spans needs toponyms "
+                         "[{start, end}] with integer offsets")
+    return toponyms
