@@ -170,3 +170,46 @@ def test_bad_user_gazetteer_rows(tmp_path, content, needle):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=needle.replace("(", r"\(")):
         Gazetteer().load(path)
+
+
+class _FailingGeocoder:
+    """An online geocoder that is down: every call fails after its retries."""
+
+    calls = 0
+
+    def geocode(self, query, exactly_one=True, country_codes=None):
+        from geoincidents.errors import GeocoderError
+
+        type(self).calls += 1
+        raise GeocoderError(f"nominatim failed for {query!r}: timed out")
+
+
+class _AnsweringGeocoder:
+    def geocode(self, query, exactly_one=True, country_codes=None):
+        from geopy.location import Location
+
+        return Location(f"{query}, Lubelskie, Polska", (51.47, 23.49, 0),
+                        {"place_id": 42, "address": {"country_code": "pl"}})
+
+
+def test_online_geocoder_failure_falls_back_offline_with_a_warning(parser, caplog):
+    gaz = parser.gazetteer
+    mine = Geoparser(gaz, nlp=parser.finder.nlp, geocoder=_FailingGeocoder(),
+                     geocoder_name="nominatim")
+    found = by_text(mine.geoparse(
+        "Debris was found in the village of Wyryki-Wola in Włodawa county, Lublin province."))
+    village = found["Wyryki-Wola"]
+    assert _FailingGeocoder.calls == 1
+    assert village.geocoder == "offline" and village.precision == "admin2"
+    assert any("using the offline gazetteer" in r.getMessage() for r in caplog.records)
+    # Names the gazetteer knows never go online.
+    assert found["Lublin province"].geocoder == "offline"
+
+
+def test_online_geocoder_answers_names_the_gazetteer_lacks(parser):
+    mine = Geoparser(parser.gazetteer, nlp=parser.finder.nlp, geocoder=_AnsweringGeocoder(),
+                     geocoder_name="nominatim")
+    village = by_text(mine.geoparse("A drone fell on the village of Wyryki-Wola in Poland."))[
+        "Wyryki-Wola"]
+    assert (village.lat, village.lon, village.geocoder) == (51.47, 23.49, "nominatim")
+    assert village.country_iso3 == "POL"

@@ -26,9 +26,11 @@ from geoincidents.outputs.scene import (
 
 
 def esc(text) -> str:
-    """HTML-escape untrusted text for folium, which also puts popups and tooltips inside JS
-    template literals: a backtick or ``${`` would end or run code there."""
-    return html.escape(str(text)).replace("`", "&#96;").replace("$", "&#36;")
+    """HTML-escape untrusted text for folium, which puts popups and tooltips inside JS template
+    literals (a backtick or ``${`` would end or run code there) and renders ``Element``
+    content as a Jinja template (``{{`` or ``{%`` would be evaluated)."""
+    return (html.escape(str(text)).replace("`", "&#96;").replace("$", "&#36;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 TILES = {
