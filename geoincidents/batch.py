@@ -19,19 +19,27 @@ from geoincidents.errors import GeoIncidentsError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# A news article is rarely over 100 kB; a "document" of several megabytes is a dump or a
+# mistake, and at ~40k words/s it would run for minutes. Longer ones are refused, by name.
+DEFAULT_MAX_CHARS = 2_000_000
 
 
 def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: bool = False,
-            errors: list[BadInput], fatal: tuple[type[BaseException], ...] = ()) \
-        -> Iterator[tuple[Document, T]]:
+            errors: list[BadInput], fatal: tuple[type[BaseException], ...] = (),
+            max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[tuple[Document, T]]:
     """``(document, func(document))`` for every readable document, in input order.
 
     Unreadable inputs, malformed lines and documents whose processing fails are appended to
     ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Exceptions of a
     ``fatal`` type (a usage error such as a contradictory date) always propagate.
     """
+    from geoincidents.errors import InputError
+
     for doc in read_documents(inputs, skip_bad=not fail_fast, bad=errors):
         try:
+            if max_chars is not None and len(doc.text) > max_chars:
+                raise InputError(f"{doc.source or doc.id}: {len(doc.text):,} characters, over "
+                                 f"the limit of {max_chars:,} per document (--max-chars)")
             result = func(doc)
         except fatal:
             raise

@@ -147,3 +147,14 @@ def test_unknown_geocoder(runner):
 def test_missing_input(runner, tmp_path):
     res = run(runner, "places", str(tmp_path / "nope.txt"))
     assert res.exit_code == 1 and "nope.txt: no such file or directory" in res.stderr
+
+
+def test_overlong_document_is_refused_by_name(runner, tmp_path):
+    big = tmp_path / "dump.txt"
+    big.write_text("Drones entered Polish airspace. " * 400, encoding="utf-8")
+    small = tmp_path / "news.txt"
+    small.write_text("Sirens sounded in Kyiv.", encoding="utf-8")
+    res = run(runner, "places", str(big), str(small), "--max-chars", "5000")
+    assert res.exit_code == 1
+    assert "dump.txt: 12,800 characters, over the limit of 5,000" in res.stderr
+    assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == ["news"]

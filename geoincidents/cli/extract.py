@@ -28,7 +28,7 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_file,
-            fail_fast):
+            fail_fast, max_chars):
     """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
 
     Writes one GeoJSON FeatureCollection (RFC 7946): a feature per incident (object, actor,
@@ -45,7 +45,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     features = []
     errors: list = []
     done = 0
-    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors):
+    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
         done += 1
         features += report_features(report, extractor.airspace)
         inside = sum(i.verdict == "inside" for i in report.incidents)
@@ -62,7 +62,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     finish_batch(errors, errors_file, done)
 
 
-def run_documents(extractor, inputs, published, fail_fast, errors):
+def run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
     """(document, report) for every input document, checking --published against each;
     bad documents go to ``errors`` (see :mod:`geoincidents.batch`)."""
     from geoincidents.batch import process
@@ -81,4 +81,4 @@ def run_documents(extractor, inputs, published, fail_fast, errors):
                                  source if own is not None else ("given" if day else None))
 
     yield from process(inputs, run, fail_fast=fail_fast, errors=errors,
-                       fatal=(click.ClickException,))
+                       fatal=(click.ClickException,), max_chars=max_chars)

@@ -49,7 +49,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, errors_file, fail_fast):
+                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -71,7 +71,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     errors: list = []
     reports = []
     done = 0
-    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors):
+    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
         done += 1
         if combine is None:
             _write(out_dir, doc.id, [report], extractor.airspace, formats, title, no_clobber,

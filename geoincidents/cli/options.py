@@ -102,7 +102,12 @@ def gazetteer_options(func: Callable) -> Callable:
 
 
 def batch_options(func: Callable) -> Callable:
-    """--errors FILE and --fail-fast for commands that run over many documents."""
+    """--errors FILE, --fail-fast and --max-chars for commands that run over many documents."""
+    from geoincidents.batch import DEFAULT_MAX_CHARS
+
+    func = click.option("--max-chars", type=click.IntRange(1, None), default=DEFAULT_MAX_CHARS,
+                        show_default=True,
+                        help="Refuse (report and skip) documents longer than this.")(func)
     func = click.option("--fail-fast", is_flag=True,
                         help="Stop at the first bad document instead of reporting and skipping "
                         "it.")(func)

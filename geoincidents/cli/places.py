@@ -28,7 +28,7 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
-           fail_fast):
+           fail_fast, max_chars):
     """List the places each INPUT document names: one JSON line per document.
 
     Each place has its character span, the name and coordinates it resolved to, the country,
@@ -50,7 +50,8 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
 
     def lines():
         nonlocal done
-        for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors):
+        for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors,
+                                  max_chars=max_chars):
             done += 1
             yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                              ensure_ascii=False) + "\n"
