@@ -26,7 +26,8 @@ DEFAULT_MAX_CHARS = 2_000_000
 
 def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: bool = False,
             errors: list[BadInput], fatal: tuple[type[BaseException], ...] = (),
-            max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[tuple[Document, T]]:
+            max_chars: int | None = DEFAULT_MAX_CHARS, progress=None) \
+        -> Iterator[tuple[Document, T]]:
     """``(document, func(document))`` for every readable document, in input order.
 
     Unreadable inputs, malformed lines and documents whose processing fails are appended to
@@ -36,6 +37,8 @@ def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: 
     from geoincidents.errors import InputError
 
     for doc in read_documents(inputs, skip_bad=not fail_fast, bad=errors):
+        if progress is not None:
+            progress.step()
         try:
             if max_chars is not None and len(doc.text) > max_chars:
                 raise InputError(f"{doc.source or doc.id}: {len(doc.text):,} characters, over "

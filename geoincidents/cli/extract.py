@@ -13,6 +13,7 @@ from geoincidents.cli.options import (
     finish_batch,
     gazetteer_options,
     input_arguments,
+    make_progress,
     translate_errors,
 )
 
@@ -38,31 +39,38 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     from geoincidents.airspace import Airspace
     from geoincidents.fileio import atomic_write
     from geoincidents.incidents import IncidentExtractor
-    from geoincidents.outputs.geojson import dumps, feature_collection, report_features, validate
+    from geoincidents.outputs.geojson import FeatureWriter, report_features
 
     extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
                                   Airspace.default())
-    features = []
     errors: list = []
     done = 0
-    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
-        done += 1
-        features += report_features(report, extractor.airspace)
-        inside = sum(i.verdict == "inside" for i in report.incidents)
-        click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside NATO "
-                   f"airspace, {len(report.places)} place(s)", err=True)
-    collection = feature_collection(features)
-    validate(collection)
-    text = dumps(collection) + "\n"
+
+    def write_all(fh) -> None:
+        nonlocal done
+        writer = FeatureWriter(fh)
+        with make_progress() as progress:
+            for doc, report in run_documents(extractor, inputs, published, fail_fast, errors,
+                                             max_chars, progress):
+                done += 1
+                writer.write(report_features(report, extractor.airspace))
+                inside = sum(i.verdict == "inside" for i in report.incidents)
+                click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
+                           f"NATO airspace, {len(report.places)} place(s)", err=True)
+        writer.close()
+
+    # Features are written as documents finish (bounded memory), to a temp file renamed at the
+    # end, or straight to stdout.
     if output:
         with atomic_write(output) as fh:
-            fh.write(text)
+            write_all(fh)
     else:
-        sys.stdout.write(text)
+        write_all(sys.stdout)
     finish_batch(errors, errors_file, done)
 
 
-def run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
+def run_documents(extractor, inputs, published, fail_fast, errors, max_chars=None,
+                  progress=None):
     """(document, report) for every input document, checking --published against each;
     bad documents go to ``errors`` (see :mod:`geoincidents.batch`)."""
     from geoincidents.batch import process
@@ -81,4 +89,4 @@ def run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
                                  source if own is not None else ("given" if day else None))
 
     yield from process(inputs, run, fail_fast=fail_fast, errors=errors,
-                       fatal=(click.ClickException,), max_chars=max_chars)
+                       fatal=(click.ClickException,), max_chars=max_chars, progress=progress)

@@ -14,6 +14,7 @@ from geoincidents.cli.options import (
     finish_batch,
     gazetteer_options,
     input_arguments,
+    make_progress,
     translate_errors,
 )
 
@@ -71,7 +72,9 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     errors: list = []
     reports = []
     done = 0
-    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars):
+    progress = make_progress()
+    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars,
+                                     progress):
         done += 1
         if combine is None:
             _write(out_dir, doc.id, [report], extractor.airspace, formats, title, no_clobber,
@@ -79,6 +82,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         else:
             reports.append(report)
         _summary(doc.id, report)
+    progress.close()
     if combine is not None:
         _write(out_dir, combine, reports, extractor.airspace, formats, title, no_clobber, dpi,
                tiles)

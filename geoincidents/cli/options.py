@@ -116,6 +116,15 @@ def batch_options(func: Callable) -> Callable:
                         "{source, id, error}.")(func)
 
 
+def make_progress(total: int | None = None):
+    """A progress line on stderr: on a terminal, unless -q was given."""
+    from geoincidents.progress import Progress
+
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("verbosity", 0) < 0)
+    return Progress(total, enabled=None if not quiet else False)
+
+
 def finish_batch(errors: list, errors_file: str | None, done: int) -> None:
     """Report the skipped documents (stderr, --errors) and exit 1 when there are any."""
     if errors_file:

@@ -13,6 +13,7 @@ from geoincidents.cli.options import (
     finish_batch,
     gazetteer_options,
     input_arguments,
+    make_progress,
     translate_errors,
 )
 
@@ -50,11 +51,12 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
 
     def lines():
         nonlocal done
-        for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors,
-                                  max_chars=max_chars):
-            done += 1
-            yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
-                             ensure_ascii=False) + "\n"
+        with make_progress() as progress:
+            for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors,
+                                      max_chars=max_chars, progress=progress):
+                done += 1
+                yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
+                                 ensure_ascii=False) + "\n"
 
     if output:
         with atomic_write(output) as fh:

@@ -108,9 +108,23 @@ def validate(collection: dict) -> None:
 
     if collection.get("type") != "FeatureCollection" or "crs" in collection:
         raise OutputError("GeoJSON: expected a FeatureCollection without a 'crs' member")
-    kinds: dict[str, str] = {}
-    for n, feat in enumerate(collection.get("features", []), start=1):
-        where = f"GeoJSON feature {n}"
+    checker = FeatureChecker()
+    for feat in collection.get("features", []):
+        checker.check(feat)
+
+
+class FeatureChecker:
+    """Checks features one at a time (for streamed output), remembering each key's type."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}
+        self.count = 0
+
+    def check(self, feat: dict) -> None:
+        from geoincidents.errors import OutputError
+
+        self.count += 1
+        where = f"GeoJSON feature {self.count}"
         if feat.get("type") != "Feature":
             raise OutputError(f"{where}: not a Feature")
         _check_geometry(feat.get("geometry"), where)
@@ -127,9 +141,27 @@ def validate(collection: dict) -> None:
                 continue
             else:
                 raise OutputError(f"{where}: property {key!r} is not flat ({type(value)})")
-            if kinds.setdefault(key, kind) != kind:
+            if self.kinds.setdefault(key, kind) != kind:
                 raise OutputError(f"{where}: property {key!r} is a {kind} here but a "
-                                  f"{kinds[key]} elsewhere")
+                                  f"{self.kinds[key]} elsewhere")
+
+
+class FeatureWriter:
+    """Writes a FeatureCollection feature by feature (bounded memory), checking each."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.checker = FeatureChecker()
+        fh.write('{"type": "FeatureCollection", "features": [\n')
+
+    def write(self, features: Iterable[dict]) -> None:
+        for feat in features:
+            self.checker.check(feat)
+            self.fh.write((",\n" if self.checker.count > 1 else "")
+                          + json.dumps(feat, ensure_ascii=False, allow_nan=False))
+
+    def close(self) -> None:
+        self.fh.write("\n]}\n")
 
 
 def _check_geometry(geom, where: str) -> None:
