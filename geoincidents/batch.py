@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from geoincidents.documents import BadInput, Document, read_documents
 from geoincidents.errors import GeoIncidentsError
@@ -24,16 +25,54 @@ T = TypeVar("T")
 DEFAULT_MAX_CHARS = 2_000_000
 
 
-def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: bool = False,
-            errors: list[BadInput], fatal: tuple[type[BaseException], ...] = (),
+def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], *,
+            prepare: Callable[[Document], Any] | None = None, jobs: int = 1,
+            fail_fast: bool = False, errors: list[BadInput],
+            fatal: tuple[type[BaseException], ...] = (),
             max_chars: int | None = DEFAULT_MAX_CHARS, progress=None) \
         -> Iterator[tuple[Document, T]]:
-    """``(document, func(document))`` for every readable document, in input order.
+    """``(document, work(task))`` for every readable document, in input order.
 
-    Unreadable inputs, malformed lines and documents whose processing fails are appended to
-    ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Exceptions of a
-    ``fatal`` type (a usage error such as a contradictory date) always propagate.
+    ``make_work()`` builds the function that does the work (a geoparser, an extractor): once
+    here when ``jobs`` is 1, once in each of ``jobs`` worker processes otherwise (it must be
+    picklable: a module-level function or a ``functools.partial`` of one). ``prepare(doc)``
+    runs here first and gives the task (the document itself by default); its exceptions of a
+    ``fatal`` type (a contradictory date) always propagate.
+
+    Unreadable inputs, malformed lines and documents whose work fails are appended to
+    ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Output order
+    does not depend on ``jobs``. A worker that dies (killed) ends the run with a clear error.
     """
+    tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress)
+    if jobs <= 1:
+        work = make_work()
+        for doc, task in tasks:
+            outcome = _attempt(work, task)
+            if _record(doc, outcome, fail_fast, errors):
+                yield doc, outcome[1]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    window: deque = deque()
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(make_work,)) as pool:
+        try:
+            for doc, task in tasks:
+                window.append((doc, pool.submit(_run_in_worker, task)))
+                # A bounded number in flight: memory stays flat however long the feed is.
+                while len(window) >= 4 * jobs:
+                    yield from _drain(window, fail_fast, errors)
+            while window:
+                yield from _drain(window, fail_fast, errors)
+        except BrokenProcessPool as err:
+            doc = window[0][0] if window else None
+            raise GeoIncidentsError(
+                "a worker process died (killed or out of memory)"
+                + (f" while processing {doc.source or doc.id}" if doc else "")
+                + "; the run stopped") from err
+
+
+def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress):
     from geoincidents.errors import InputError
 
     for doc in read_documents(inputs, skip_bad=not fail_fast, bad=errors):
@@ -43,7 +82,7 @@ def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: 
             if max_chars is not None and len(doc.text) > max_chars:
                 raise InputError(f"{doc.source or doc.id}: {len(doc.text):,} characters, over "
                                  f"the limit of {max_chars:,} per document (--max-chars)")
-            result = func(doc)
+            task = prepare(doc) if prepare is not None else doc
         except fatal:
             raise
         except GeoIncidentsError as err:
@@ -51,14 +90,58 @@ def process(inputs: Iterable[str], func: Callable[[Document], T], *, fail_fast: 
                 raise
             errors.append(BadInput(doc.source or doc.id, str(err), doc.id))
             continue
-        except Exception as err:  # noqa: BLE001 - one odd article must not end a long batch
-            if fail_fast:
-                raise
-            log.debug("document %s failed", doc.id, exc_info=True)
-            errors.append(BadInput(doc.source or doc.id,
-                                   f"unexpected {type(err).__name__}: {err}", doc.id))
-            continue
-        yield doc, result
+        yield doc, task
+
+
+def _attempt(work, task) -> tuple[str, Any]:
+    """("ok", result) or ("error", message, is_expected) — exceptions do not cross processes
+    reliably, so they travel as messages."""
+    try:
+        return ("ok", work(task))
+    except GeoIncidentsError as err:
+        return ("error", str(err), True)
+    except Exception as err:  # noqa: BLE001 - one odd article must not end a long batch
+        log.debug("document failed", exc_info=True)
+        return ("error", f"unexpected {type(err).__name__}: {err}", False)
+
+
+def _record(doc: Document, outcome, fail_fast: bool, errors: list[BadInput]) -> bool:
+    if outcome[0] == "ok":
+        return True
+    if fail_fast:
+        raise GeoIncidentsError(f"{doc.source or doc.id}: {outcome[1]}")
+    errors.append(BadInput(doc.source or doc.id, outcome[1], doc.id))
+    return False
+
+
+def _drain(window: deque, fail_fast: bool, errors: list[BadInput]):
+    doc, future = window.popleft()
+    outcome = future.result()
+    if _record(doc, outcome, fail_fast, errors):
+        yield doc, outcome[1]
+
+
+_WORK: Callable | None = None
+
+
+def _init_worker(make_work) -> None:
+    global _WORK
+    _WORK = make_work()
+
+
+def _run_in_worker(task):
+    return _attempt(_WORK, task)
+
+
+def default_jobs(inputs: Iterable[str]) -> int:
+    """All cores for a batch (a folder, a feed, several files); one for a single article,
+    where starting workers would cost more than it saves."""
+    import os
+
+    items = list(inputs)
+    single = len(items) == 1 and items[0] != "-" and Path(items[0]).is_file() \
+        and Path(items[0]).suffix.lower() not in (".jsonl", ".ndjson")
+    return 1 if single else max(1, os.cpu_count() or 1)
 
 
 def write_errors(errors: list[BadInput], path: str | Path) -> None:

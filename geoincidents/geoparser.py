@@ -64,6 +64,25 @@ class Geoparser:
         return self.resolver.resolve(text, self.mentions_for_spans(text, spans))
 
 
+def from_options(gazetteers: Sequence[str] = (), geocoder: str = "offline",
+                 user_agent: str | None = None) -> Geoparser:
+    """A geoparser from the CLI's options: the bundled gazetteer plus user gazetteer files, and
+    an online geocoder by name (``"offline"`` for none)."""
+    from geoincidents.gazetteer import Gazetteer, ensure_index
+
+    # User files go into a gazetteer of their own, not into the shared default one.
+    gaz = Gazetteer(ensure_index()) if gazetteers else Gazetteer.default()
+    for path in gazetteers:
+        gaz.load(path)
+    online = None
+    name = geocoder.strip().lower()
+    if name != "offline":
+        from geoincidents.geocoders import get_geocoder
+
+        online = get_geocoder(name, user_agent=user_agent)
+    return Geoparser(gaz, geocoder=online, geocoder_name=name)
+
+
 @functools.cache
 def default_geoparser() -> Geoparser:
     """A process-wide geoparser with the bundled gazetteer and model."""

@@ -9,7 +9,6 @@ import click
 from geoincidents.cli.options import (
     DATE,
     batch_options,
-    build_geoparser,
     finish_batch,
     gazetteer_options,
     input_arguments,
@@ -29,20 +28,24 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_file,
-            fail_fast, max_chars):
+            fail_fast, max_chars, jobs):
     """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
 
     Writes one GeoJSON FeatureCollection (RFC 7946): a feature per incident (object, actor,
     date, location and its precision, verdict inside/outside/possible, distance to the border,
     evidence sentence, confidence) and a feature per place the text names.
     """
+    import functools
+
     from geoincidents.airspace import Airspace
+    from geoincidents.batch import default_jobs
     from geoincidents.fileio import atomic_write
-    from geoincidents.incidents import IncidentExtractor
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
-    extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
-                                  Airspace.default())
+    make_work = functools.partial(extract_work, tuple(gazetteers), geocoder, user_agent)
+    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    airspace = Airspace.default()
+    jobs = jobs or default_jobs(inputs)
     errors: list = []
     done = 0
 
@@ -50,10 +53,10 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
         nonlocal done
         writer = FeatureWriter(fh)
         with make_progress() as progress:
-            for doc, report in run_documents(extractor, inputs, published, fail_fast, errors,
-                                             max_chars, progress):
+            for doc, report in run_documents(make_work, inputs, published, fail_fast, errors,
+                                             max_chars, progress, jobs):
                 done += 1
-                writer.write(report_features(report, extractor.airspace))
+                writer.write(report_features(report, airspace))
                 inside = sum(i.verdict == "inside" for i in report.incidents)
                 click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
                            f"NATO airspace, {len(report.places)} place(s)", err=True)
@@ -69,14 +72,29 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     finish_batch(errors, errors_file, done)
 
 
-def run_documents(extractor, inputs, published, fail_fast, errors, max_chars=None,
-                  progress=None):
-    """(document, report) for every input document, checking --published against each;
-    bad documents go to ``errors`` (see :mod:`geoincidents.batch`)."""
+def extract_work(gazetteers, geocoder, user_agent):
+    """The per-document work of ``extract`` and ``map`` (built once per worker process): a
+    ``(document, publication date, date source)`` task -> Report."""
+    from geoincidents.geoparser import from_options
+    from geoincidents.incidents import IncidentExtractor
+
+    extractor = IncidentExtractor(from_options(gazetteers, geocoder, user_agent))
+
+    def run(task):
+        doc, day, source = task
+        return extractor.extract(doc.text, day, doc.id, source)
+
+    return run
+
+
+def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=None,
+                  progress=None, jobs=1):
+    """(document, report) for every input document, checking --published against each here
+    (a contradiction stops the run with exit 2); bad documents go to ``errors``."""
     from geoincidents.batch import process
     from geoincidents.dates import dateline
 
-    def run(doc):
+    def prepare(doc):
         own, source = doc.published, "document"
         if own is None:
             own, source = dateline(doc.text), "dateline"
@@ -85,8 +103,8 @@ def run_documents(extractor, inputs, published, fail_fast, errors, max_chars=Non
                 f"{published.isoformat()} contradicts {doc.source or doc.id}, which says it was "
                 f"published on {own.isoformat()}", param_hint="--published")
         day = own or published
-        return extractor.extract(doc.text, day, doc.id,
-                                 source if own is not None else ("given" if day else None))
+        return doc, day, source if own is not None else ("given" if day else None)
 
-    yield from process(inputs, run, fail_fast=fail_fast, errors=errors,
-                       fatal=(click.ClickException,), max_chars=max_chars, progress=progress)
+    yield from process(inputs, make_work, prepare=prepare, jobs=jobs, fail_fast=fail_fast,
+                       errors=errors, fatal=(click.ClickException,), max_chars=max_chars,
+                       progress=progress)

@@ -10,7 +10,6 @@ import click
 from geoincidents.cli.options import (
     DATE,
     batch_options,
-    build_geoparser,
     finish_batch,
     gazetteer_options,
     input_arguments,
@@ -50,16 +49,18 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars):
+                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars, jobs):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
     the GeoJSON is RFC 7946 with flat properties; the PNG is sized for a report page.
     """
+    import functools
+
     from geoincidents.airspace import Airspace
-    from geoincidents.cli.extract import run_documents
+    from geoincidents.batch import default_jobs
+    from geoincidents.cli.extract import extract_work, run_documents
     from geoincidents.errors import OutputError
-    from geoincidents.incidents import IncidentExtractor
 
     if combine is not None and not re.fullmatch(r"[\w.-]+", combine):
         raise click.BadParameter(f"{combine!r} is not a plain file name", param_hint="--combine")
@@ -67,24 +68,26 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
-    extractor = IncidentExtractor(build_geoparser(gazetteers, geocoder, user_agent),
-                                  Airspace.default())
+    make_work = functools.partial(extract_work, tuple(gazetteers), geocoder, user_agent)
+    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    airspace = Airspace.default()
+    jobs = jobs or default_jobs(inputs)
     errors: list = []
     reports = []
     done = 0
     progress = make_progress()
-    for doc, report in run_documents(extractor, inputs, published, fail_fast, errors, max_chars,
-                                     progress):
+    for doc, report in run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
+                                     progress, jobs):
         done += 1
         if combine is None:
-            _write(out_dir, doc.id, [report], extractor.airspace, formats, title, no_clobber,
+            _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber,
                    dpi, tiles)
         else:
             reports.append(report)
         _summary(doc.id, report)
     progress.close()
     if combine is not None:
-        _write(out_dir, combine, reports, extractor.airspace, formats, title, no_clobber, dpi,
+        _write(out_dir, combine, reports, airspace, formats, title, no_clobber, dpi,
                tiles)
     finish_batch(errors, errors_file, done)
 

@@ -102,9 +102,12 @@ def gazetteer_options(func: Callable) -> Callable:
 
 
 def batch_options(func: Callable) -> Callable:
-    """--errors FILE, --fail-fast and --max-chars for commands that run over many documents."""
+    """--jobs, --errors FILE, --fail-fast and --max-chars for commands over many documents."""
     from geoincidents.batch import DEFAULT_MAX_CHARS
 
+    func = click.option("-j", "--jobs", type=click.IntRange(1, None), default=None,
+                        help="Worker processes (default: all cores for a batch, one for a "
+                        "single article). Output is the same for any number.")(func)
     func = click.option("--max-chars", type=click.IntRange(1, None), default=DEFAULT_MAX_CHARS,
                         show_default=True,
                         help="Refuse (report and skip) documents longer than this.")(func)
@@ -137,19 +140,3 @@ def finish_batch(errors: list, errors_file: str | None, done: int) -> None:
         raise click.ClickException(
             f"{len(errors)} bad input(s) skipped, {done} document(s) processed"
             + (f" (listed in {errors_file})" if errors_file else ""))
-
-
-def build_geoparser(gazetteers: tuple[str, ...], geocoder: str, user_agent: str | None):
-    """The geoparser for the shared CLI options."""
-    from geoincidents.gazetteer import Gazetteer
-    from geoincidents.geoparser import Geoparser
-
-    gaz = Gazetteer.default()
-    for path in gazetteers:
-        gaz.load(path)
-    online = None
-    if geocoder.strip().lower() != "offline":
-        from geoincidents.geocoders import get_geocoder
-
-        online = get_geocoder(geocoder, user_agent=user_agent)
-    return Geoparser(gaz, geocoder=online, geocoder_name=geocoder.strip().lower())

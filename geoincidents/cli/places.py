@@ -9,7 +9,6 @@ import click
 
 from geoincidents.cli.options import (
     batch_options,
-    build_geoparser,
     finish_batch,
     gazetteer_options,
     input_arguments,
@@ -29,31 +28,30 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
-           fail_fast, max_chars):
+           fail_fast, max_chars, jobs):
     """List the places each INPUT document names: one JSON line per document.
 
     Each place has its character span, the name and coordinates it resolved to, the country,
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    from geoincidents.batch import process
+    import functools
+
+    from geoincidents.batch import default_jobs, process
     from geoincidents.fileio import atomic_write
 
-    parser = build_geoparser(gazetteers, geocoder, user_agent)
+    make_work = functools.partial(places_work, tuple(gazetteers), geocoder, user_agent,
+                                  given_spans)
+    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    jobs = jobs or default_jobs(inputs)
     errors: list = []
     done = 0
-
-    def run(doc):
-        if given_spans:
-            spans = [(int(t["start"]), int(t["end"])) for t in _toponyms(doc)]
-            return parser.resolve(doc.text, spans)
-        return parser.geoparse(doc.text)
 
     def lines():
         nonlocal done
         with make_progress() as progress:
-            for doc, found in process(inputs, run, fail_fast=fail_fast, errors=errors,
-                                      max_chars=max_chars, progress=progress):
+            for doc, found in process(inputs, make_work, jobs=jobs, fail_fast=fail_fast,
+                                      errors=errors, max_chars=max_chars, progress=progress):
                 done += 1
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                                  ensure_ascii=False) + "\n"
@@ -65,6 +63,21 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
         for line in lines():
             sys.stdout.write(line)
     finish_batch(errors, errors_file, done)
+
+
+def places_work(gazetteers, geocoder, user_agent, given_spans):
+    """The per-document work of ``places`` (built once per worker process)."""
+    from geoincidents.geoparser import from_options
+
+    parser = from_options(gazetteers, geocoder, user_agent)
+
+    def run(doc):
+        if given_spans:
+            spans = [(int(t["start"]), int(t["end"])) for t in _toponyms(doc)]
+            return parser.resolve(doc.text, spans)
+        return parser.geoparse(doc.text)
+
+    return run
 
 
 def _toponyms(doc) -> list[dict]:

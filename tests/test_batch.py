@@ -1,0 +1,68 @@
+"""Batch runs: output identical for any number of worker processes; a killed worker ends the run
+with a clear error instead of hanging; bad documents are skipped and listed."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from geoincidents.batch import process
+from geoincidents.cli.main import cli
+from geoincidents.errors import GeoIncidentsError
+
+
+def _echo_work():
+    def run(doc):
+        if "boom" in doc.text:
+            raise ValueError("a bug this document triggers")
+        return doc.text.upper()
+    return run
+
+
+def _dying_work():
+    def run(doc):
+        if "die" in doc.text:
+            os._exit(9)  # the worker process is killed mid-document
+        return doc.text
+    return run
+
+
+def _feed(tmp_path, texts):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    return str(feed)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_order_kept_and_bad_documents_skipped(tmp_path, jobs):
+    texts = [f"doc {i}" for i in range(30)]
+    texts[7] = "boom"
+    errors: list = []
+    out = list(process([_feed(tmp_path, texts)], _echo_work, jobs=jobs, errors=errors))
+    assert [d.id for d, _ in out] == [str(i) for i in range(30) if i != 7]
+    assert [r for _, r in out][:2] == ["DOC 0", "DOC 1"]
+    assert len(errors) == 1 and "unexpected ValueError" in errors[0].error
+
+
+def test_killed_worker_fails_the_run_without_hanging(tmp_path):
+    texts = ["fine"] * 5 + ["die"] + ["fine"] * 20
+    with pytest.raises(GeoIncidentsError, match="worker process died"):
+        list(process([_feed(tmp_path, texts)], _dying_work, jobs=2, errors=[]))
+
+
+def test_places_with_two_jobs_equals_one(runner, tmp_path):
+    lines = [{"id": f"d{i}", "text": t} for i, t in enumerate([
+        "Russian drones entered Polish airspace near Lublin on Wednesday.",
+        "Sirens sounded in Kyiv and Lviv overnight.",
+        "NATO ministers met in Brussels.",
+        "A balloon from Belarus closed Vilnius Airport.",
+        "Paris, Texas, saw storms; Paris, France, did not."] * 3)]
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    one = runner.invoke(cli, ["places", str(feed), "-j", "1"], catch_exceptions=False)
+    two = runner.invoke(cli, ["places", str(feed), "-j", "2"], catch_exceptions=False)
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 15
