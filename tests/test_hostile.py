@@ -14,10 +14,14 @@ PAYLOADS = [line for line in (Path(__file__).parent / "data" / "hostile" / "payl
             .read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def story(payload: str) -> str:
+def story(payload: str, n: int) -> str:
     return (f"Russian drones entered Polish airspace near the village of Zbójno on Wednesday "
             f"{payload}. Officials in Warsaw said {payload} was under investigation. "
-            f"Debris was found near the village of Nowe Pole-{len(payload)} in Lublin province.")
+            f"Debris was found near the village of {_village(n)} in Lublin province.")
+
+
+def _village(n: int) -> str:
+    return "Evilvale" + chr(97 + n) * 2  # letters only: digits would read as a code
 
 
 def test_payload_corpus_is_substantial():
@@ -32,12 +36,15 @@ def hostile_run(tmp_path_factory):
     feed = root / "hostile.jsonl"
     with feed.open("w", encoding="utf-8") as fh:
         for n, payload in enumerate(PAYLOADS):
-            fh.write(json.dumps({"id": f"doc{n}", "text": story(payload),
+            fh.write(json.dumps({"id": f"doc{n}", "text": story(payload, n),
                                  "published": "2025-09-12"}) + "\n")
-    gaz = root / "hostile_gazetteer.csv"
-    gaz.write_text("name,lat,lon,country_iso3\n" + "".join(
-        f'"Nowe Pole-{len(p)}",51.{n:02d},22.5,POL\n' for n, p in enumerate(PAYLOADS)),
-        encoding="utf-8")
+    # A user gazetteer (GeoNames dump format) whose place *names* are the payloads, matched in
+    # the text through an alternate name: the resolved name then reaches every popup.
+    gaz = root / "PL.txt"
+    gaz.write_text("".join(
+        "\t".join([str(900000 + n), p.replace("\t", " "), "x", _village(n), f"51.{n:02d}",
+                   "22.5", "P", "PPL", "PL", "", "75", "", "", "", "600", "", "", "",
+                   "2025-01-01"]) + "\n" for n, p in enumerate(PAYLOADS)), encoding="utf-8")
     title = "<script>alert('xss-title')</script> ${alert('t')}"
     res = CliRunner().invoke(cli, ["map", str(feed), "-o", str(root / "out"), "--combine",
                                    "all", "--title", title, "--gazetteer", str(gaz)],
@@ -51,8 +58,10 @@ def test_geojson_keeps_text_verbatim(hostile_run):
     doc = json.loads((out / "all.geojson").read_text(encoding="utf-8"))
     evidence = [f["properties"]["evidence"] for f in doc["features"]
                 if f["properties"]["feature_type"] == "incident"]
+    names = {f["properties"]["name"] for f in doc["features"]}
     for payload in PAYLOADS:
         assert any(payload in e for e in evidence), payload
+        assert payload in names, payload  # the gazetteer's hostile names, verbatim
 
 
 @pytest.mark.browser
