@@ -152,6 +152,8 @@ def _jsonl_document(raw: bytes, where: str) -> Document:
         obj = json.loads(decode(raw, where))
     except json.JSONDecodeError as err:
         raise InputError(f"{where}: not valid JSON ({err.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply for a document") from None
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object")
     text = obj.get("text")

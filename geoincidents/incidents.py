@@ -16,6 +16,7 @@ is in members' airspace, ``outside`` when none is, ``possible`` otherwise.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -164,8 +165,11 @@ class IncidentExtractor:
             published_source = "given"
         sentences, mentions = self.geoparser.finder.analyse(text)
         places = self.geoparser.resolver.resolve(text, mentions)
-        drafts = [d for s in sentences for d in self._drafts(text, s, mentions, places,
-                                                              published)]
+        starts = [m.start for m in mentions]  # sorted: mentions come in text order
+        drafts = []
+        for s0, s1 in sentences:
+            lo, hi = bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)
+            drafts += self._drafts(text, (s0, s1), mentions[lo:hi], places[lo:hi], published)
         merged = _merge(drafts)
         incidents = []
         for n, draft in enumerate(merged, start=1):
@@ -194,7 +198,7 @@ class IncidentExtractor:
                                                                 s0 + event.start()]):
             return []  # "must be able to detect and intercept drones": not something that happened
         obj = _object(body)
-        in_sentence = [(m, p) for m, p in zip(mentions, places) if s0 <= m.start < s1]
+        in_sentence = list(zip(mentions, places))  # the sentence's own mentions
         scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
                   if m.role == "location" and p.lat is not None]
         sites = self._sites(scored)

@@ -15,6 +15,7 @@ uncertainty are those of what placed it.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -85,18 +86,17 @@ class Resolver:
             countries = sum((c for c, _ in contributions), Counter())
             areas = sum((a for _, a in contributions), Counter())
             chosen = [self._best(cands, countries - contributions[i][0],
-                                 areas - contributions[i][1], containers.get(i), anchors,
-                                 mentions[i].text)
+                                 areas - contributions[i][1], containers.get(i),
+                                 _near(anchors, mentions[i].start), mentions[i].text)
                       for i, cands in enumerate(candidates)]
         places = []
+        context = _Context(mentions, chosen)
         for i, mention in enumerate(mentions):
             entry = chosen[i]
             if entry is not None:
                 places.append(_place(mention, entry, self._source(entry)))
             else:
-                places.append(self._fallback(text, mention, mentions, chosen,
-                                             sum((_contribution(m, e)[0]
-                                                  for m, e in zip(mentions, chosen)), Counter())))
+                places.append(self._fallback(text, mention, context))
         return places
 
     # -- candidates -------------------------------------------------------------------------------
@@ -173,7 +173,8 @@ class Resolver:
 
     # -- names the gazetteer lacks ----------------------------------------------------------------
 
-    def _fallback(self, text, mention, mentions, chosen, countries) -> Place:
+    def _fallback(self, text, mention, context: _Context) -> Place:
+        countries = context.countries
         online = self._online(mention, countries)
         if online is not None:
             return online
@@ -192,14 +193,15 @@ class Resolver:
                     best = self._best(entries, countries, Counter(), None)
                     return _place(mention, best, OFFLINE, name=_clean(mention.text),
                                   note=f"in {best.name}")
-        offset = self._offset(text, mention, mentions, chosen)
+        offset = self._offset(text, mention, context)
         if offset is not None:
             return offset
         # The most specific area named in the same sentence ("in Włodawa county").
-        same = [(j, e) for j, (m, e) in enumerate(zip(mentions, chosen))
-                if e is not None and m is not mention and m.sentence == mention.sentence
-                and m.role == "location" and e.feature in _SPECIFIC
-                and not _BEYOND.search(text[max(0, m.start - 30):m.start])]
+        mentions, chosen = context.mentions, context.chosen
+        same = [(j, chosen[j]) for j in context.in_sentence(mention.sentence)
+                if chosen[j] is not None and mentions[j] is not mention
+                and mentions[j].role == "location" and chosen[j].feature in _SPECIFIC
+                and not _BEYOND.search(text[max(0, mentions[j].start - 30):mentions[j].start])]
         if same:
             # "X in Włodawa county, Lublin province": the first area right after the name;
             # otherwise the most specific one in the sentence.
@@ -212,9 +214,7 @@ class Resolver:
             return _place(mention, area, OFFLINE, name=_clean(mention.text),
                           note=f"in {area.name}")
         # The place the document is about ("Royal Street" in a story about New Orleans).
-        local = Counter(e.gazetteer_id for m, e in zip(mentions, chosen)
-                        if e is not None and m.role == "location"
-                        and e.feature in ("city", "admin2", "admin1"))
+        local = context.local
         if local:
             gid, count = local.most_common(1)[0]
             area = next(e for e in chosen if e is not None and e.gazetteer_id == gid)
@@ -230,10 +230,10 @@ class Resolver:
         return Place(mention.start, mention.end, mention.text, _clean(mention.text), None, None,
                      None, None, None, mention.role, None, None)
 
-    def _offset(self, text, mention, mentions, chosen) -> Place | None:
+    def _offset(self, text, mention, context: _Context) -> Place | None:
         """"15 km east of Zamość": a point at that distance and bearing from a known place."""
-        for j, m in enumerate(mentions):
-            ref = chosen[j]
+        for j in context.in_sentence(mention.sentence):
+            m, ref = context.mentions[j], context.chosen[j]
             if ref is None or m.sentence != mention.sentence:
                 continue
             before = text[max(m.sentence[0], m.start - 40):m.start]
@@ -300,8 +300,32 @@ def _ambiguous(cands: Sequence[GazetteerEntry]) -> bool:
     return len({c.country_iso3 for c in cands}) > 1
 
 
-def _anchors(mentions, candidates) -> list[tuple[str, float, float]]:
-    """Unambiguous sub-country places of the document: (surface, lat, lon)."""
+class _Context:
+    """The document as the fallbacks need it, indexed once (per-mention scans would make long
+    documents quadratic)."""
+
+    def __init__(self, mentions: Sequence[Mention], chosen: list) -> None:
+        self.mentions, self.chosen = mentions, chosen
+        self.by_sentence: dict[tuple[int, int], list[int]] = {}
+        for j, m in enumerate(mentions):
+            self.by_sentence.setdefault(m.sentence, []).append(j)
+        self.countries = sum((_contribution(m, e)[0] for m, e in zip(mentions, chosen)),
+                             Counter())
+        self.local = Counter(e.gazetteer_id for m, e in zip(mentions, chosen)
+                             if e is not None and m.role == "location"
+                             and e.feature in ("city", "admin2", "admin1"))
+
+    def in_sentence(self, sentence: tuple[int, int]) -> list[int]:
+        return self.by_sentence.get(sentence, [])
+
+
+# Proximity looks at the unambiguous places named within this many characters: the whole of a
+# news article, and a bounded neighbourhood in a long document.
+ANCHOR_WINDOW = 6000
+
+
+def _anchors(mentions, candidates) -> list[tuple[int, str, float, float]]:
+    """Unambiguous sub-country places of the document: (position, surface, lat, lon)."""
     out = []
     for m, cands in zip(mentions, candidates):
         local = [c for c in cands if c.feature in ("city", "village", "admin2", "admin1", "site")]
@@ -309,8 +333,15 @@ def _anchors(mentions, candidates) -> list[tuple[str, float, float]]:
             continue
         lat0, lon0 = local[0].lat, local[0].lon
         if all(haversine_km(lat0, lon0, c.lat, c.lon) <= 50 for c in local[1:]):
-            out.append((_clean(m.text), lat0, lon0))
+            out.append((m.start, _clean(m.text), lat0, lon0))
     return out
+
+
+def _near(anchors: list, position: int) -> list[tuple[str, float, float]]:
+    """The anchors within ANCHOR_WINDOW characters of a position (anchors are sorted)."""
+    lo = bisect.bisect_left(anchors, (position - ANCHOR_WINDOW,))
+    hi = bisect.bisect_right(anchors, (position + ANCHOR_WINDOW, "\uffff"))
+    return [a[1:] for a in anchors[lo:hi]]
 
 
 def _proximity(e: GazetteerEntry, anchors, surface: str) -> float:

@@ -55,6 +55,8 @@ def parse_date(value: str, where: str) -> dt.date | None:
 def parse_coordinate(value: Any, name: str, where: str) -> float:
     """A finite number within the latitude/longitude range, or an InputError naming it."""
     limit = 90.0 if name == "latitude" else 180.0
+    if isinstance(value, bool):  # JSON true/false would otherwise read as 1/0
+        raise InputError(f"{where}: {name} {value!r} is not a number")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -98,8 +100,12 @@ def _csv_batches(src: IO[str], name: str, default_date: dt.date | None):
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(_chain(sample, src), dialect)
-    header = next(reader)
+    # strict: a quote left open is an error, not a field that swallows the rest of the file.
+    reader = csv.reader(_chain(sample, src), dialect, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as err:
+        raise InputError(f"{name} line 1: malformed CSV ({_csv_problem(err)})") from None
     lower = [h.strip().lower() for h in header]
 
     def find(names):
@@ -110,9 +116,19 @@ def _csv_batches(src: IO[str], name: str, default_date: dt.date | None):
         raise InputError(f"{name}: no latitude/longitude columns in header {header!r} "
                          f"(expected one of {', '.join(LAT_NAMES)} and of {', '.join(LON_NAMES)})")
 
+    def records():
+        while True:
+            try:
+                yield next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                raise InputError(f"{name} line {reader.line_num}: malformed CSV "
+                                 f"({_csv_problem(err)})") from None
+
     def batches():
         rows, lats, lons, dates = [], [], [], []
-        for record in reader:
+        for record in records():
             if not record or all(not c.strip() for c in record):
                 continue
             where = f"{name} line {reader.line_num}"
@@ -132,6 +148,15 @@ def _csv_batches(src: IO[str], name: str, default_date: dt.date | None):
     return header, batches()
 
 
+def _csv_problem(err: csv.Error) -> str:
+    text = str(err)
+    if "field larger than field limit" in text:
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    if "unexpected end of data" in text or "EOF" in text:
+        return "a quote is never closed"
+    return text
+
+
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:
     yield from io.StringIO(first + rest.readline())
     yield from rest
@@ -143,6 +168,8 @@ def _geojson_batches(src: IO[str], name: str, default_date: dt.date | None):
         doc = json.load(src)
     except json.JSONDecodeError as err:
         raise InputError(f"{name}: not valid JSON (line {err.lineno}: {err.msg})") from None
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply to be GeoJSON") from None
     if not isinstance(doc, dict):
         raise InputError(f"{name}: expected a GeoJSON object")
     if doc.get("type") == "FeatureCollection":

@@ -66,3 +66,24 @@ def test_places_with_two_jobs_equals_one(runner, tmp_path):
     two = runner.invoke(cli, ["places", str(feed), "-j", "2"], catch_exceptions=False)
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 15
+
+
+def test_sigterm_leaves_no_temporary_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    feed = _feed(tmp_path, ["Russian drones entered Polish airspace near Lublin."] * 3000)
+    out = tmp_path / "out" / "places.jsonl"
+    out.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "geoincidents", "places", feed, "-j", "1",
+                             "-o", str(out)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(out.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # wait until the temporary output exists
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert list(out.parent.iterdir()) == []  # neither the output nor its temporary file

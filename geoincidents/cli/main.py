@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 import click
@@ -27,14 +28,21 @@ class Group(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if args is None:
+            args = sys.argv[1:]
+        if not args:
+            click.echo("Error: missing command (see geoincidents --help)", err=True)
+            sys.exit(2)
+        # A terminated run (SIGTERM) unwinds like Ctrl-C, so temporary output files are removed.
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as err:
             click.echo(f"Error: {err.format_message()}", err=True)
             sys.exit(err.exit_code)
-        except click.Abort:
+        except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
-            sys.exit(1)
+            sys.exit(130)
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (`| head`): nothing left to report
             sys.exit(1)
@@ -43,6 +51,10 @@ class Group(click.Group):
             click.echo(f"Error: unexpected {type(err).__name__}: {err}", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
