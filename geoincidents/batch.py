@@ -29,15 +29,16 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
             prepare: Callable[[Document], Any] | None = None, jobs: int = 1,
             fail_fast: bool = False, errors: list[BadInput],
             fatal: tuple[type[BaseException], ...] = (),
-            max_chars: int | None = DEFAULT_MAX_CHARS, progress=None) \
-        -> Iterator[tuple[Document, T]]:
+            max_chars: int | None = DEFAULT_MAX_CHARS, progress=None,
+            work: Callable[[Any], T] | None = None) -> Iterator[tuple[Document, T]]:
     """``(document, work(task))`` for every readable document, in input order.
 
     ``make_work()`` builds the function that does the work (a geoparser, an extractor): once
     here when ``jobs`` is 1, once in each of ``jobs`` worker processes otherwise (it must be
     picklable: a module-level function or a ``functools.partial`` of one). ``prepare(doc)``
     runs here first and gives the task (the document itself by default); its exceptions of a
-    ``fatal`` type (a contradictory date) always propagate.
+    ``fatal`` type (a contradictory date) always propagate. ``work``, when given, is used
+    as is in a one-process run.
 
     Unreadable inputs, malformed lines and documents whose work fails are appended to
     ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Output order
@@ -45,7 +46,7 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
     """
     tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress)
     if jobs <= 1:
-        work = make_work()
+        work = work or make_work()
         for doc, task in tasks:
             outcome = _attempt(work, task)
             if _record(doc, outcome, fail_fast, errors):

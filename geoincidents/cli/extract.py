@@ -13,6 +13,7 @@ from geoincidents.cli.options import (
     gazetteer_options,
     input_arguments,
     make_progress,
+    prepare_work,
     translate_errors,
 )
 
@@ -35,15 +36,12 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     date, location and its precision, verdict inside/outside/possible, distance to the border,
     evidence sentence, confidence) and a feature per place the text names.
     """
-    import functools
-
     from geoincidents.airspace import Airspace
     from geoincidents.batch import default_jobs
     from geoincidents.fileio import atomic_write
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
-    make_work = functools.partial(extract_work, tuple(gazetteers), geocoder, user_agent)
-    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    make_work, work = prepare_work(extract_work, tuple(gazetteers), geocoder, user_agent)
     airspace = Airspace.default()
     jobs = jobs or default_jobs(inputs)
     errors: list = []
@@ -54,7 +52,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
         writer = FeatureWriter(fh)
         with make_progress() as progress:
             for doc, report in run_documents(make_work, inputs, published, fail_fast, errors,
-                                             max_chars, progress, jobs):
+                                             max_chars, progress, jobs, work):
                 done += 1
                 writer.write(report_features(report, airspace))
                 inside = sum(i.verdict == "inside" for i in report.incidents)
@@ -88,7 +86,7 @@ def extract_work(gazetteers, geocoder, user_agent):
 
 
 def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=None,
-                  progress=None, jobs=1):
+                  progress=None, jobs=1, work=None):
     """(document, report) for every input document, checking --published against each here
     (a contradiction stops the run with exit 2); bad documents go to ``errors``."""
     from geoincidents.batch import process
@@ -107,4 +105,4 @@ def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=Non
 
     yield from process(inputs, make_work, prepare=prepare, jobs=jobs, fail_fast=fail_fast,
                        errors=errors, fatal=(click.ClickException,), max_chars=max_chars,
-                       progress=progress)
+                       progress=progress, work=work)

@@ -14,6 +14,7 @@ from geoincidents.cli.options import (
     gazetteer_options,
     input_arguments,
     make_progress,
+    prepare_work,
     translate_errors,
 )
 
@@ -55,8 +56,6 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
     the GeoJSON is RFC 7946 with flat properties; the PNG is sized for a report page.
     """
-    import functools
-
     from geoincidents.airspace import Airspace
     from geoincidents.batch import default_jobs
     from geoincidents.cli.extract import extract_work, run_documents
@@ -68,8 +67,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
-    make_work = functools.partial(extract_work, tuple(gazetteers), geocoder, user_agent)
-    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    make_work, work = prepare_work(extract_work, tuple(gazetteers), geocoder, user_agent)
     airspace = Airspace.default()
     jobs = jobs or default_jobs(inputs)
     errors: list = []
@@ -77,7 +75,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     done = 0
     progress = make_progress()
     for doc, report in run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
-                                     progress, jobs):
+                                     progress, jobs, work):
         done += 1
         if combine is None:
             _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber,

@@ -119,6 +119,14 @@ def batch_options(func: Callable) -> Callable:
                         "{source, id, error}.")(func)
 
 
+def prepare_work(factory: Callable, *args):
+    """``functools.partial(factory, *args)`` (what each worker process builds) and the work it
+    builds here: bad options (an unknown geocoder, a bad gazetteer file) fail before any
+    document is read, and a one-process run reuses this work instead of building it again."""
+    make_work = functools.partial(factory, *args)
+    return make_work, make_work()
+
+
 def make_progress(total: int | None = None):
     """A progress line on stderr: on a terminal, unless -q was given."""
     from geoincidents.progress import Progress

@@ -13,6 +13,7 @@ from geoincidents.cli.options import (
     gazetteer_options,
     input_arguments,
     make_progress,
+    prepare_work,
     translate_errors,
 )
 
@@ -35,14 +36,11 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    import functools
-
     from geoincidents.batch import default_jobs, process
     from geoincidents.fileio import atomic_write
 
-    make_work = functools.partial(places_work, tuple(gazetteers), geocoder, user_agent,
-                                  given_spans)
-    make_work()  # settle bad options (unknown geocoder, bad gazetteer) before any worker starts
+    make_work, work = prepare_work(places_work, tuple(gazetteers), geocoder, user_agent,
+                                   given_spans)
     jobs = jobs or default_jobs(inputs)
     errors: list = []
     done = 0
@@ -50,8 +48,9 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     def lines():
         nonlocal done
         with make_progress() as progress:
-            for doc, found in process(inputs, make_work, jobs=jobs, fail_fast=fail_fast,
-                                      errors=errors, max_chars=max_chars, progress=progress):
+            for doc, found in process(inputs, make_work, work=work, jobs=jobs,
+                                      fail_fast=fail_fast, errors=errors, max_chars=max_chars,
+                                      progress=progress):
                 done += 1
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                                  ensure_ascii=False) + "\n"
