@@ -30,7 +30,8 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
             fail_fast: bool = False, errors: list[BadInput],
             fatal: tuple[type[BaseException], ...] = (),
             max_chars: int | None = DEFAULT_MAX_CHARS, progress=None,
-            work: Callable[[Any], T] | None = None) -> Iterator[tuple[Document, T]]:
+            work: Callable[[Any], T] | None = None,
+            skip_ids: frozenset[str] = frozenset()) -> Iterator[tuple[Document, T]]:
     """``(document, work(task))`` for every readable document, in input order.
 
     ``make_work()`` builds the function that does the work (a geoparser, an extractor): once
@@ -38,13 +39,14 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
     picklable: a module-level function or a ``functools.partial`` of one). ``prepare(doc)``
     runs here first and gives the task (the document itself by default); its exceptions of a
     ``fatal`` type (a contradictory date) always propagate. ``work``, when given, is used
-    as is in a one-process run.
+    as is in a one-process run. Documents whose id is in ``skip_ids`` (already in the output
+    of a run being resumed) are passed over.
 
     Unreadable inputs, malformed lines and documents whose work fails are appended to
     ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Output order
     does not depend on ``jobs``. A worker that dies (killed) ends the run with a clear error.
     """
-    tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress)
+    tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids)
     if jobs <= 1:
         work = work or make_work()
         for doc, task in tasks:
@@ -73,12 +75,14 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
                 + "; the run stopped") from err
 
 
-def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress):
+def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids):
     from geoincidents.errors import InputError
 
     for doc in read_documents(inputs, skip_bad=not fail_fast, bad=errors):
         if progress is not None:
             progress.step()
+        if doc.id in skip_ids:
+            continue
         try:
             if max_chars is not None and len(doc.text) > max_chars:
                 raise InputError(f"{doc.source or doc.id}: {len(doc.text):,} characters, over "
@@ -143,6 +147,25 @@ def default_jobs(inputs: Iterable[str]) -> int:
     single = len(items) == 1 and items[0] != "-" and Path(items[0]).is_file() \
         and Path(items[0]).suffix.lower() not in (".jsonl", ".ndjson")
     return 1 if single else max(1, os.cpu_count() or 1)
+
+
+def done_ids(path: str | Path) -> tuple[frozenset[str], list]:
+    """For ``--resume``: the document ids already in an output, and its records to carry over
+    (JSON Lines ``{"id", ...}`` lines, or the features of a GeoJSON FeatureCollection)."""
+    from geoincidents.errors import InputError
+
+    path = Path(path)
+    if not path.exists():
+        return frozenset(), []
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() in (".geojson", ".json"):
+            features = json.loads(text)["features"] if text.strip() else []
+            return frozenset(f["properties"]["doc_id"] for f in features), features
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        return frozenset(str(r["id"]) for r in records), records
+    except (ValueError, KeyError, TypeError) as err:
+        raise InputError(f"--resume: cannot read the earlier output {path} ({err})") from None
 
 
 def write_errors(errors: list[BadInput], path: str | Path) -> None:

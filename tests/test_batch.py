@@ -87,3 +87,26 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert list(out.parent.iterdir()) == []  # neither the output nor its temporary file
+
+
+@pytest.mark.parametrize("command,suffix", [("places", "jsonl"), ("extract", "geojson")])
+def test_resume_skips_documents_already_written(runner, tmp_path, command, suffix):
+    texts = ["Sirens sounded in Kyiv.", "Drones entered Polish airspace near Lublin.",
+             "A balloon closed Vilnius Airport."]
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                             for i, t in enumerate(texts[:2])), encoding="utf-8")
+    both = tmp_path / "both.jsonl"
+    both.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / f"out.{suffix}"
+    assert runner.invoke(cli, [command, str(first), "-o", str(out)]).exit_code == 0
+    before = out.read_text(encoding="utf-8")
+    res = runner.invoke(cli, [command, str(both), "-o", str(out), "--resume", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    fresh = tmp_path / f"fresh.{suffix}"
+    assert runner.invoke(cli, [command, str(both), "-o", str(fresh)]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8")
+    assert before != out.read_text(encoding="utf-8")
+    if command == "extract":  # only the new document was processed this time
+        assert res.stderr.count("incident(s)") == 1

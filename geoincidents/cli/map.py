@@ -50,7 +50,8 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars, jobs):
+                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars, jobs,
+                resume):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -67,6 +68,8 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
+    if resume:
+        raise click.UsageError("--resume applies to places and extract (-o FILE), not to map")
     make_work, work = prepare_work(extract_work, tuple(gazetteers), geocoder, user_agent)
     airspace = Airspace.default()
     jobs = jobs or default_jobs(inputs)

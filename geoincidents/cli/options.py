@@ -105,6 +105,9 @@ def batch_options(func: Callable) -> Callable:
     """--jobs, --errors FILE, --fail-fast and --max-chars for commands over many documents."""
     from geoincidents.batch import DEFAULT_MAX_CHARS
 
+    func = click.option("--resume", is_flag=True,
+                        help="With -o: keep the documents already in the output file and "
+                        "process only the others.")(func)
     func = click.option("-j", "--jobs", type=click.IntRange(1, None), default=None,
                         help="Worker processes (default: all cores for a batch, one for a "
                         "single article). Output is the same for any number.")(func)

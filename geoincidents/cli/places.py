@@ -29,14 +29,14 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
-           fail_fast, max_chars, jobs):
+           fail_fast, max_chars, jobs, resume):
     """List the places each INPUT document names: one JSON line per document.
 
     Each place has its character span, the name and coordinates it resolved to, the country,
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    from geoincidents.batch import default_jobs, process
+    from geoincidents.batch import default_jobs, done_ids, process
     from geoincidents.fileio import atomic_write
 
     make_work, work = prepare_work(places_work, tuple(gazetteers), geocoder, user_agent,
@@ -44,13 +44,18 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     jobs = jobs or default_jobs(inputs)
     errors: list = []
     done = 0
+    if resume and not output:
+        raise click.UsageError("--resume needs -o FILE")
+    skip, earlier = done_ids(output) if resume else (frozenset(), [])
 
     def lines():
         nonlocal done
+        for record in earlier:
+            yield json.dumps(record, ensure_ascii=False) + "\n"
         with make_progress() as progress:
             for doc, found in process(inputs, make_work, work=work, jobs=jobs,
                                       fail_fast=fail_fast, errors=errors, max_chars=max_chars,
-                                      progress=progress):
+                                      progress=progress, skip_ids=skip):
                 done += 1
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                                  ensure_ascii=False) + "\n"
