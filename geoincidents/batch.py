@@ -31,7 +31,8 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
             fatal: tuple[type[BaseException], ...] = (),
             max_chars: int | None = DEFAULT_MAX_CHARS, progress=None,
             work: Callable[[Any], T] | None = None,
-            skip_ids: frozenset[str] = frozenset()) -> Iterator[tuple[Document, T]]:
+            skip_ids: frozenset[str] = frozenset(), dask: str | None = None) \
+        -> Iterator[tuple[Document, T]]:
     """``(document, work(task))`` for every readable document, in input order.
 
     ``make_work()`` builds the function that does the work (a geoparser, an extractor): once
@@ -40,13 +41,17 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
     runs here first and gives the task (the document itself by default); its exceptions of a
     ``fatal`` type (a contradictory date) always propagate. ``work``, when given, is used
     as is in a one-process run. Documents whose id is in ``skip_ids`` (already in the output
-    of a run being resumed) are passed over.
+    of a run being resumed) are passed over. ``dask`` (a scheduler address, or ``"local"``)
+    runs the work on a Dask cluster instead, in batches of documents, in the same order.
 
     Unreadable inputs, malformed lines and documents whose work fails are appended to
     ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Output order
     does not depend on ``jobs``. A worker that dies (killed) ends the run with a clear error.
     """
     tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids)
+    if dask:
+        yield from _on_dask(dask, make_work, tasks, jobs, fail_fast, errors)
+        return
     if jobs <= 1:
         work = work or make_work()
         for doc, task in tasks:
@@ -124,6 +129,88 @@ def _drain(window: deque, fail_fast: bool, errors: list[BadInput]):
     outcome = future.result()
     if _record(doc, outcome, fail_fast, errors):
         yield doc, outcome[1]
+
+
+DASK_BATCH = 64  # documents per Dask task: amortises scheduling, keeps results flowing
+DASK_CONNECT_TIMEOUT = "10s"
+
+
+def _on_dask(address: str, make_work, tasks, jobs: int, fail_fast: bool,
+             errors: list[BadInput]):
+    """Run batches of tasks on a Dask cluster (dask.distributed), results in input order.
+
+    Each worker builds the work once (cached per worker process) and runs whole batches, so
+    the spaCy model and the gazetteer load once per worker, not per document.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise GeoIncidentsError("--dask needs dask.distributed (pip install "
+                                "'geoincidents[dask]')") from err
+    if not log.isEnabledFor(logging.INFO):
+        # distributed logs every connection at INFO on its own handlers: keep stderr readable.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    cluster = None
+    try:
+        if address == "local":
+            cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1,
+                                   processes=True, dashboard_address=":0")
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as err:
+        if cluster is not None:
+            cluster.close()
+        raise GeoIncidentsError(f"cannot reach the Dask scheduler at {address}: "
+                                f"{err}") from err
+    try:
+        window: deque = deque()
+        batch: list = []
+
+        def submit(items):
+            window.append((items, client.submit(_dask_batch, make_work, [t for _, t in items],
+                                                pure=False)))
+
+        for item in tasks:
+            batch.append(item)
+            if len(batch) >= DASK_BATCH:
+                submit(batch)
+                batch = []
+                while len(window) > 2 * max(jobs, 1):
+                    yield from _dask_drain(window, fail_fast, errors)
+        if batch:
+            submit(batch)
+        while window:
+            yield from _dask_drain(window, fail_fast, errors)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_drain(window: deque, fail_fast: bool, errors: list[BadInput]):
+    items, future = window.popleft()
+    try:
+        outcomes = future.result()
+    except Exception as err:  # noqa: BLE001 - a lost worker or a killed batch, reported as such
+        raise GeoIncidentsError(f"a Dask task failed ({type(err).__name__}: {err}); "
+                                f"the run stopped at {items[0][0].source or items[0][0].id}") \
+            from err
+    for (doc, _), outcome in zip(items, outcomes):
+        if _record(doc, outcome, fail_fast, errors):
+            yield doc, outcome[1]
+
+
+_DASK_WORK: dict = {}
+
+
+def _dask_batch(make_work, tasks: list) -> list:
+    """Runs on a Dask worker: the work is built once per worker process and reused."""
+    key = repr(make_work)
+    if key not in _DASK_WORK:
+        _DASK_WORK[key] = make_work()
+    work = _DASK_WORK[key]
+    return [_attempt(work, task) for task in tasks]
 
 
 _WORK: Callable | None = None

@@ -110,3 +110,29 @@ def test_resume_skips_documents_already_written(runner, tmp_path, command, suffi
     assert before != out.read_text(encoding="utf-8")
     if command == "extract":  # only the new document was processed this time
         assert res.stderr.count("incident(s)") == 1
+
+
+def test_dask_local_cluster_matches_one_process(runner, tmp_path):
+    pytest.importorskip("distributed")
+    texts = ["Russian drones entered Polish airspace near Lublin on Wednesday.",
+             "Sirens sounded in Kyiv.", "NATO ministers met in Brussels."] * 30
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    one = runner.invoke(cli, ["extract", str(feed), "-j", "1", "--published", "2025-09-12"],
+                        catch_exceptions=False)
+    on_dask = runner.invoke(cli, ["extract", str(feed), "--dask", "local", "-j", "2",
+                                  "--published", "2025-09-12"], catch_exceptions=False)
+    assert one.exit_code == on_dask.exit_code == 0
+    assert one.stdout == on_dask.stdout
+    assert len(json.loads(on_dask.stdout)["features"]) > 90
+
+
+def test_unreachable_dask_scheduler_exit_1(runner, tmp_path):
+    pytest.importorskip("distributed")
+    story = tmp_path / "s.txt"
+    story.write_text("Sirens sounded in Kyiv.", encoding="utf-8")
+    res = runner.invoke(cli, ["places", str(story), "--dask", "tcp://127.0.0.1:1"],
+                        catch_exceptions=False)
+    assert res.exit_code == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in \
+        res.stderr

@@ -29,7 +29,7 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_file,
-            fail_fast, max_chars, jobs, resume):
+            fail_fast, max_chars, jobs, resume, dask):
     """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
 
     Writes one GeoJSON FeatureCollection (RFC 7946): a feature per incident (object, actor,
@@ -56,7 +56,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
         writer.write(earlier)
         with make_progress() as progress:
             for doc, report in run_documents(make_work, inputs, published, fail_fast, errors,
-                                             max_chars, progress, jobs, work, skip):
+                                             max_chars, progress, jobs, work, skip, dask):
                 done += 1
                 writer.write(report_features(report, airspace))
                 inside = sum(i.verdict == "inside" for i in report.incidents)
@@ -90,7 +90,7 @@ def extract_work(gazetteers, geocoder, user_agent):
 
 
 def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=None,
-                  progress=None, jobs=1, work=None, skip_ids=frozenset()):
+                  progress=None, jobs=1, work=None, skip_ids=frozenset(), dask=None):
     """(document, report) for every input document, checking --published against each here
     (a contradiction stops the run with exit 2); bad documents go to ``errors``."""
     from geoincidents.batch import process
@@ -109,4 +109,4 @@ def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=Non
 
     yield from process(inputs, make_work, prepare=prepare, jobs=jobs, fail_fast=fail_fast,
                        errors=errors, fatal=(click.ClickException,), max_chars=max_chars,
-                       progress=progress, work=work, skip_ids=skip_ids)
+                       progress=progress, work=work, skip_ids=skip_ids, dask=dask)

@@ -51,7 +51,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
                 gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars, jobs,
-                resume):
+                resume, dask):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -78,7 +78,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     done = 0
     progress = make_progress()
     for doc, report in run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
-                                     progress, jobs, work):
+                                     progress, jobs, work, dask=dask):
         done += 1
         if combine is None:
             _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber,

@@ -105,6 +105,9 @@ def batch_options(func: Callable) -> Callable:
     """--jobs, --errors FILE, --fail-fast and --max-chars for commands over many documents."""
     from geoincidents.batch import DEFAULT_MAX_CHARS
 
+    func = click.option("--dask", metavar="SCHEDULER",
+                        help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or "
+                        "'local' for a local cluster of --jobs workers.")(func)
     func = click.option("--resume", is_flag=True,
                         help="With -o: keep the documents already in the output file and "
                         "process only the others.")(func)

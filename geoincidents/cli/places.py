@@ -29,7 +29,7 @@ from geoincidents.cli.options import (
 @batch_options
 @translate_errors
 def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
-           fail_fast, max_chars, jobs, resume):
+           fail_fast, max_chars, jobs, resume, dask):
     """List the places each INPUT document names: one JSON line per document.
 
     Each place has its character span, the name and coordinates it resolved to, the country,
@@ -55,7 +55,7 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
         with make_progress() as progress:
             for doc, found in process(inputs, make_work, work=work, jobs=jobs,
                                       fail_fast=fail_fast, errors=errors, max_chars=max_chars,
-                                      progress=progress, skip_ids=skip):
+                                      progress=progress, skip_ids=skip, dask=dask):
                 done += 1
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                                  ensure_ascii=False) + "\n"
