@@ -136,3 +136,31 @@ def test_unreachable_dask_scheduler_exit_1(runner, tmp_path):
                         catch_exceptions=False)
     assert res.exit_code == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in \
         res.stderr
+
+
+@pytest.mark.parametrize("suffix", ["gpkg", "parquet"])
+def test_corpus_table_outputs(runner, tmp_path, suffix):
+    pyogrio = pytest.importorskip("pyogrio")
+    texts = ["Russian drones entered Polish airspace near Lublin on Wednesday.",
+             "Sirens sounded in Kyiv.", "Nothing happened."] * 5
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / f"corpus.{suffix}"
+    res = runner.invoke(cli, ["extract", str(feed), "-o", str(out), "--published",
+                              "2025-09-12", "-j", "1"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    geojson = json.loads(runner.invoke(cli, ["extract", str(feed), "--published",
+                                             "2025-09-12", "-j", "1"]).stdout)
+    if suffix == "gpkg":
+        frame = pyogrio.read_dataframe(out)
+    else:
+        gpd = pytest.importorskip("geopandas")
+        frame = gpd.read_parquet(out)
+    assert len(frame) == len(geojson["features"])
+    incidents = frame[frame["feature_type"] == "incident"]
+    assert len(incidents) == 5 and set(incidents["country_iso3"]) == {"POL"}
+    assert incidents["inside_nato_airspace"].astype(bool).all()
+    assert frame.geometry.x.iloc[0] == pytest.approx(
+        geojson["features"][0]["geometry"]["coordinates"][0])

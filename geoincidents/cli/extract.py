@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -50,9 +51,9 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
         raise click.UsageError("--resume needs -o FILE")
     skip, earlier = done_ids(output) if resume else (frozenset(), [])
 
-    def write_all(fh) -> None:
+    def write_all(fh, writer=None) -> None:
         nonlocal done
-        writer = FeatureWriter(fh)
+        writer = writer or FeatureWriter(fh)
         writer.write(earlier)
         with make_progress() as progress:
             for doc, report in run_documents(make_work, inputs, published, fail_fast, errors,
@@ -65,13 +66,47 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
         writer.close()
 
     # Features are written as documents finish (bounded memory), to a temp file renamed at the
-    # end, or straight to stdout.
-    if output:
+    # end, or straight to stdout. A .gpkg or .parquet output is a table for a whole corpus.
+    suffix = Path(output).suffix.lower() if output else ""
+    if suffix in (".gpkg", ".parquet"):
+        if resume:
+            raise click.UsageError("--resume works with a .geojson output")
+        write_table(output, suffix[1:], lambda sink: write_all(None, sink))
+    elif output:
         with atomic_write(output) as fh:
             write_all(fh)
     else:
         write_all(sys.stdout)
     finish_batch(errors, errors_file, done)
+
+
+def write_table(output: str, fmt: str, fill) -> None:
+    """Fill a GeoPackage/GeoParquet table through a temporary file renamed at the end."""
+    import importlib.util
+    import os
+    import tempfile
+
+    from geoincidents.errors import OutputError
+    from geoincidents.outputs.geojson import TableSink
+
+    needed = "pyarrow" if fmt == "parquet" else "pyogrio"
+    if importlib.util.find_spec(needed) is None:
+        raise OutputError(f"writing .{fmt} needs {needed}: pip install 'geoincidents[corpus]'")
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp.{fmt}",
+                                   dir=directory)
+    except OSError as err:
+        raise OutputError(f"cannot write to {directory}: {err.strerror}") from err
+    os.close(fd)
+    os.unlink(tmp)  # the writers create the file themselves
+    try:
+        fill(TableSink(tmp, fmt))  # the filler closes the sink when it is done
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def extract_work(gazetteers, geocoder, user_agent):

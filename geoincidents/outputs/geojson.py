@@ -212,3 +212,101 @@ def write_geojson(collection: dict, path, *, clobber: bool = True):
     with atomic_write(path, clobber=clobber) as fh:
         fh.write(dumps(collection) + "\n")
     return path
+
+
+# Column types of the corpus formats (GeoPackage, GeoParquet): DESIGN.md §4 keys.
+_NUMBERS = {"uncertainty_km", "distance_to_border_km", "confidence"}
+_INTEGERS = {"start", "end"}
+_BOOLEANS = {"nato_member", "inside_nato_airspace"}
+CORPUS_BATCH = 2000
+
+
+class TableSink:
+    """Features written to a GeoPackage (``.gpkg``) or GeoParquet (``.parquet``) in batches, so a
+    corpus of any size runs in bounded memory; every key of DESIGN.md §4 is a typed column."""
+
+    def __init__(self, path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self.checker = FeatureChecker()
+        self.batch: list[dict] = []
+        self.first = True
+        self.writer = None
+
+    def write(self, features: Iterable[dict]) -> None:
+        for feat in features:
+            self.checker.check(feat)
+            self.batch.append(feat)
+            if len(self.batch) >= CORPUS_BATCH:
+                self._flush()
+
+    def close(self) -> None:
+        self._flush(final=True)
+        if self.writer is not None:
+            self.writer.close()
+
+    def _columns(self) -> dict:
+        cols = {k: [] for k in INCIDENT_KEYS}
+        for feat in self.batch:
+            props = feat["properties"]
+            for k in INCIDENT_KEYS:
+                cols[k].append(props.get(k))
+        return cols
+
+    def _wkb(self):
+        import shapely
+
+        return [shapely.to_wkb(shapely.Point(*f["geometry"]["coordinates"]))
+                if f["geometry"] else None for f in self.batch]
+
+    def _flush(self, final: bool = False) -> None:
+        if not self.batch and not (final and self.first):
+            return
+        if self.fmt == "gpkg":
+            self._flush_gpkg()
+        else:
+            self._flush_parquet()
+        self.batch = []
+        self.first = False
+
+    def _flush_gpkg(self) -> None:
+        import numpy as np
+        from pyogrio.raw import write
+
+        cols = self._columns()
+        fields, data, masks = [], [], []
+        for k, values in cols.items():
+            mask = np.array([v is None for v in values])
+            if k in _NUMBERS:
+                arr = np.array([np.nan if v is None else float(v) for v in values])
+            elif k in _INTEGERS:
+                arr = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
+            elif k in _BOOLEANS:
+                arr = np.array([bool(v) for v in values])
+            else:
+                arr = np.array(["" if v is None else str(v) for v in values], dtype=object)
+            fields.append(k)
+            data.append(arr)
+            masks.append(mask)
+        write(self.path, np.array(self._wkb(), dtype=object), data, fields, field_mask=masks,
+              layer="features", driver="GPKG", geometry_type="Point", crs="EPSG:4326",
+              append=not self.first)
+
+    def _flush_parquet(self) -> None:
+        import json as _json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {k: pa.float64() if k in _NUMBERS else pa.int64() if k in _INTEGERS
+                 else pa.bool_() if k in _BOOLEANS else pa.string() for k in INCIDENT_KEYS}
+        cols = self._columns()
+        arrays = [pa.array(cols[k], type=types[k]) for k in INCIDENT_KEYS]
+        arrays.append(pa.array(self._wkb(), type=pa.binary()))
+        names = [*INCIDENT_KEYS, "geometry"]
+        if self.writer is None:
+            geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {
+                "geometry": {"encoding": "WKB", "geometry_types": ["Point"]}}}
+            schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)],
+                               metadata={b"geo": _json.dumps(geo).encode()})
+            self.writer = pq.ParquetWriter(self.path, schema)
+        self.writer.write_table(pa.Table.from_arrays(arrays, names=names))
