@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,14 +31,19 @@ print(n)
 """
 
 
+# Runs a command and prints the largest peak RSS (kB) among its processes: a fresh parent per
+# measurement, so one run's peak does not carry into the next.
+_PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+         "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN)"
+         ".ru_maxrss)")
+
+
 def timed(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and the peak RSS (MB) of the largest process of the run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024.0
+    out = subprocess.run([sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True,
+                         text=True).stdout
+    return time.perf_counter() - t0, int(out.strip().splitlines()[-1]) / 1024.0
 
 
 def main() -> int:
