@@ -74,23 +74,73 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     airspace = Airspace.default()
     jobs = jobs or default_jobs(inputs)
     errors: list = []
-    reports = []
     done = 0
     progress = make_progress()
-    for doc, report in run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
-                                     progress, jobs, work, dask=dask):
-        done += 1
-        if combine is None:
-            _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber,
-                   dpi, tiles)
-        else:
-            reports.append(report)
-        _summary(doc.id, report)
-    progress.close()
-    if combine is not None:
-        _write(out_dir, combine, reports, airspace, formats, title, no_clobber, dpi,
-               tiles)
+    documents = run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
+                              progress, jobs, work, dask=dask)
+    if combine is None:
+        for doc, report in documents:
+            done += 1
+            _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber, dpi, tiles)
+            _summary(doc.id, report)
+        progress.close()
+    else:
+        done = _combined(out_dir, combine, documents, airspace, formats, title, no_clobber, dpi,
+                         tiles)
+        progress.close()
     finish_batch(errors, errors_file, done)
+
+
+# A combined map draws at most this many documents (a map of more is unreadable and would
+# hold every report in memory); the combined GeoJSON, written as documents finish, has all.
+MAP_MAX_DOCUMENTS = 5000
+
+
+def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_clobber, dpi,
+              tiles) -> int:
+    import contextlib
+
+    from geoincidents.fileio import atomic_write
+    from geoincidents.outputs.geojson import FeatureWriter, report_features
+
+    safe = _safe(stem)
+    _refuse_existing(out_dir, safe, formats, no_clobber)
+    kept, done = [], 0
+    with contextlib.ExitStack() as stack:
+        sink = None
+        if "geojson" in formats:
+            fh = stack.enter_context(atomic_write(out_dir / f"{safe}.geojson"))
+            sink = FeatureWriter(fh)
+        for doc, report in documents:
+            done += 1
+            if sink is not None:
+                sink.write(report_features(report, airspace))
+            if len(kept) < MAP_MAX_DOCUMENTS:
+                kept.append(report)
+            elif len(kept) == MAP_MAX_DOCUMENTS and done == MAP_MAX_DOCUMENTS + 1:
+                click.echo(f"warning: the combined map shows the first {MAP_MAX_DOCUMENTS:,} "
+                           "documents; the GeoJSON has all of them", err=True)
+            _summary(doc.id, report)
+        if sink is not None:
+            sink.close()
+    _write(out_dir, stem, kept, airspace, tuple(f for f in formats if f != "geojson"), title,
+           no_clobber, dpi, tiles)
+    if "geojson" in formats:
+        click.echo(str(out_dir / f"{safe}.geojson"))
+    return done
+
+
+def _safe(stem: str) -> str:
+    return re.sub(r"[^\w.-]", "_", stem) or "document"
+
+
+def _refuse_existing(out_dir: Path, safe: str, formats, no_clobber: bool) -> None:
+    if no_clobber:
+        existing = [str(out_dir / f"{safe}.{fmt}") for fmt in formats
+                    if (out_dir / f"{safe}.{fmt}").exists()]
+        if existing:
+            raise click.ClickException(f"{', '.join(existing)} exist(s); --no-clobber refuses "
+                                       "to replace")
 
 
 def _summary(doc_id: str, report) -> None:
@@ -106,13 +156,9 @@ def _write(out_dir: Path, stem: str, reports, airspace, formats, title, no_clobb
     from geoincidents.outputs.geojson import feature_collection, report_features, write_geojson
     from geoincidents.outputs.scene import build_scene
 
-    safe = re.sub(r"[^\w.-]", "_", stem) or "document"
+    safe = _safe(stem)
     targets = {fmt: out_dir / f"{safe}.{fmt}" for fmt in formats}
-    if no_clobber:
-        existing = [str(p) for p in targets.values() if p.exists()]
-        if existing:
-            raise click.ClickException(f"{', '.join(existing)} exist(s); --no-clobber refuses "
-                                       "to replace")
+    _refuse_existing(out_dir, safe, formats, no_clobber)
     scene = build_scene(reports, airspace, title) if {"html", "png"} & set(formats) else None
     if "geojson" in formats:
         features = [f for r in reports for f in report_features(r, airspace)]
