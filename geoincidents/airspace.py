@@ -270,6 +270,15 @@ class Airspace:
         out["claimants"] = [";".join(c) for c in res.claimants]
         return out
 
+    def classify_dask_frame(self, frame, date_column: str | None = None, *,
+                            distances: bool = True):
+        """A dask-geopandas GeoDataFrame of points in, a lazy one out with the verdict columns
+        added partition by partition (``classify_frame`` on each). Workers use the bundled
+        borders (``Airspace.default()`` once per worker process), so nothing large is shipped.
+        """
+        return frame.map_partitions(_classify_partition, date_column, distances,
+                                    meta=classify_frame_meta(frame._meta))
+
     def resolution_ids(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """For validated lat/lon arrays, the id of each point's settled state (-1: none)."""
         n = len(lat)
@@ -392,6 +401,24 @@ class Airspace:
 
 
 _DEFAULT: Airspace | None = None
+_FRAME_COLUMNS = {"country_iso3": object, "country_name": object, "nato_member": object,
+                  "inside_nato_airspace": object, "distance_to_border_km": float,
+                  "distance_basis": object, "territory_iso3": object, "disputed": bool,
+                  "claimants": object}
+
+
+def classify_frame_meta(meta):
+    """The empty frame ``classify_frame`` returns for an empty input (dask's ``meta``)."""
+    out = meta.copy()
+    for name, dtype in _FRAME_COLUMNS.items():
+        out[name] = np.array([], dtype=dtype)
+    return out
+
+
+def _classify_partition(part, date_column, distances):
+    if len(part) == 0:
+        return classify_frame_meta(part)
+    return Airspace.default().classify_frame(part, date_column, distances=distances)
 
 
 class _PieceGrid:

@@ -179,3 +179,18 @@ def test_classify_frame(world):
     out = world.classify_frame(frame, "when")
     assert list(out["country_iso3"]) == ["FIN", "FIN"]
     assert list(out["nato_member"]) == [False, True]
+
+
+def test_dask_geopandas_frame_matches_classify_frame(world):
+    gpd = pytest.importorskip("geopandas")
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(10, 30, 400), rng.uniform(45, 60, 400)
+    frame = gpd.GeoDataFrame({"n": range(400)}, geometry=gpd.points_from_xy(lon, lat),
+                             crs="EPSG:4326")
+    lazy = world.classify_dask_frame(dask_geopandas.from_geopandas(frame, npartitions=4))
+    got = lazy.compute(scheduler="processes", num_workers=2).sort_values("n")
+    want = world.classify_frame(frame)
+    assert list(got["country_iso3"]) == list(want["country_iso3"])
+    assert np.allclose(got["distance_to_border_km"], want["distance_to_border_km"],
+                       equal_nan=True)
