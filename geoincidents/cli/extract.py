@@ -9,12 +9,11 @@ import click
 
 from geoincidents.cli.options import (
     DATE,
+    BatchRun,
     batch_options,
-    finish_batch,
     gazetteer_options,
     input_arguments,
     make_progress,
-    prepare_work,
     translate_errors,
 )
 
@@ -38,27 +37,19 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     evidence sentence, confidence) and a feature per place the text names.
     """
     from geoincidents.airspace import Airspace
-    from geoincidents.batch import default_jobs, done_ids
     from geoincidents.fileio import atomic_write
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
-    make_work, work = prepare_work(extract_work, tuple(gazetteers), geocoder, user_agent)
+    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
+                   jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
+                   errors_file=errors_file, resume=resume, output=output)
     airspace = Airspace.default()
-    jobs = jobs or default_jobs(inputs)
-    errors: list = []
-    done = 0
-    if resume and not output:
-        raise click.UsageError("--resume needs -o FILE")
-    skip, earlier = done_ids(output) if resume else (frozenset(), [])
 
     def write_all(fh, writer=None) -> None:
-        nonlocal done
         writer = writer or FeatureWriter(fh)
-        writer.write(earlier)
+        writer.write(run.earlier)
         with make_progress() as progress:
-            for doc, report in run_documents(make_work, inputs, published, fail_fast, errors,
-                                             max_chars, progress, jobs, work, skip, dask):
-                done += 1
+            for doc, report in run_documents(run, published, progress):
                 writer.write(report_features(report, airspace))
                 inside = sum(i.verdict == "inside" for i in report.incidents)
                 click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
@@ -77,7 +68,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
             write_all(fh)
     else:
         write_all(sys.stdout)
-    finish_batch(errors, errors_file, done)
+    run.finish()
 
 
 def write_table(output: str, fmt: str, fill) -> None:
@@ -124,11 +115,9 @@ def extract_work(gazetteers, geocoder, user_agent):
     return run
 
 
-def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=None,
-                  progress=None, jobs=1, work=None, skip_ids=frozenset(), dask=None):
-    """(document, report) for every input document, checking --published against each here
-    (a contradiction stops the run with exit 2); bad documents go to ``errors``."""
-    from geoincidents.batch import process
+def run_documents(run, published, progress=None):
+    """(document, report) for every input document of a :class:`BatchRun`, checking
+    --published against each here (a contradiction stops the run with exit 2)."""
     from geoincidents.dates import dateline
 
     def prepare(doc):
@@ -142,6 +131,4 @@ def run_documents(make_work, inputs, published, fail_fast, errors, max_chars=Non
         day = own or published
         return doc, day, source if own is not None else ("given" if day else None)
 
-    yield from process(inputs, make_work, prepare=prepare, jobs=jobs, fail_fast=fail_fast,
-                       errors=errors, fatal=(click.ClickException,), max_chars=max_chars,
-                       progress=progress, work=work, skip_ids=skip_ids, dask=dask)
+    yield from run.documents(prepare=prepare, fatal=(click.ClickException,), progress=progress)

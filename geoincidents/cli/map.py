@@ -9,12 +9,11 @@ import click
 
 from geoincidents.cli.options import (
     DATE,
+    BatchRun,
     batch_options,
-    finish_batch,
     gazetteer_options,
     input_arguments,
     make_progress,
-    prepare_work,
     translate_errors,
 )
 
@@ -58,7 +57,6 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     the GeoJSON is RFC 7946 with flat properties; the PNG is sized for a report page.
     """
     from geoincidents.airspace import Airspace
-    from geoincidents.batch import default_jobs
     from geoincidents.cli.extract import extract_work, run_documents
     from geoincidents.errors import OutputError
 
@@ -70,25 +68,21 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
     if resume:
         raise click.UsageError("--resume applies to places and extract (-o FILE), not to map")
-    make_work, work = prepare_work(extract_work, tuple(gazetteers), geocoder, user_agent)
+    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
+                   jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
+                   errors_file=errors_file)
     airspace = Airspace.default()
-    jobs = jobs or default_jobs(inputs)
-    errors: list = []
-    done = 0
-    progress = make_progress()
-    documents = run_documents(make_work, inputs, published, fail_fast, errors, max_chars,
-                              progress, jobs, work, dask=dask)
-    if combine is None:
-        for doc, report in documents:
-            done += 1
-            _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber, dpi, tiles)
-            _summary(doc.id, report)
-        progress.close()
-    else:
-        done = _combined(out_dir, combine, documents, airspace, formats, title, no_clobber, dpi,
-                         tiles)
-        progress.close()
-    finish_batch(errors, errors_file, done)
+    with make_progress() as progress:
+        documents = run_documents(run, published, progress)
+        if combine is None:
+            for doc, report in documents:
+                _write(out_dir, doc.id, [report], airspace, formats, title, no_clobber, dpi,
+                       tiles)
+                _summary(doc.id, report)
+        else:
+            _combined(out_dir, combine, documents, airspace, formats, title, no_clobber, dpi,
+                      tiles)
+    run.finish()
 
 
 # A combined map draws at most this many documents (a map of more is unreadable and would
@@ -97,7 +91,7 @@ MAP_MAX_DOCUMENTS = 5000
 
 
 def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_clobber, dpi,
-              tiles) -> int:
+              tiles) -> None:
     import contextlib
 
     from geoincidents.fileio import atomic_write
@@ -105,7 +99,7 @@ def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_
 
     safe = _safe(stem)
     _refuse_existing(out_dir, safe, formats, no_clobber)
-    kept, done = [], 0
+    kept, done = [], 0  # done: documents seen, to warn once when the map is full
     with contextlib.ExitStack() as stack:
         sink = None
         if "geojson" in formats:
@@ -127,7 +121,6 @@ def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_
            no_clobber, dpi, tiles)
     if "geojson" in formats:
         click.echo(str(out_dir / f"{safe}.geojson"))
-    return done
 
 
 def _safe(stem: str) -> str:

@@ -142,6 +142,42 @@ def make_progress(total: int | None = None):
     return Progress(total, enabled=None if not quiet else False)
 
 
+class BatchRun:
+    """One batch command's run: the work (and how each worker builds it), the worker count,
+    the limits, what ``--resume`` carries over, the documents failed and done."""
+
+    def __init__(self, factory: Callable, args: tuple, *, inputs, jobs: int | None,
+                 fail_fast: bool, max_chars: int, dask: str | None, errors_file: str | None,
+                 resume: bool = False, output: str | None = None) -> None:
+        from geoincidents.batch import default_jobs, done_ids
+
+        self.make_work, self.work = prepare_work(factory, *args)
+        self.inputs = inputs
+        self.jobs = jobs or default_jobs(inputs)
+        self.fail_fast, self.max_chars, self.dask = fail_fast, max_chars, dask
+        self.errors_file = errors_file
+        if resume and not output:
+            raise click.UsageError("--resume needs -o FILE")
+        self.skip, self.earlier = done_ids(output) if resume else (frozenset(), [])
+        self.errors: list = []
+        self.done = 0
+
+    def documents(self, *, prepare=None, fatal=(), progress=None):
+        """(document, result) in input order; failures are collected, not raised."""
+        from geoincidents.batch import process
+
+        for doc, result in process(self.inputs, self.make_work, work=self.work, prepare=prepare,
+                                   jobs=self.jobs, fail_fast=self.fail_fast, errors=self.errors,
+                                   fatal=fatal, max_chars=self.max_chars, progress=progress,
+                                   skip_ids=self.skip, dask=self.dask):
+            self.done += 1
+            yield doc, result
+
+    def finish(self) -> None:
+        """Report the skipped documents and exit 1 when there are any."""
+        finish_batch(self.errors, self.errors_file, self.done)
+
+
 def finish_batch(errors: list, errors_file: str | None, done: int) -> None:
     """Report the skipped documents (stderr, --errors) and exit 1 when there are any."""
     if errors_file:

@@ -8,12 +8,11 @@ import sys
 import click
 
 from geoincidents.cli.options import (
+    BatchRun,
     batch_options,
-    finish_batch,
     gazetteer_options,
     input_arguments,
     make_progress,
-    prepare_work,
     translate_errors,
 )
 
@@ -36,27 +35,17 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    from geoincidents.batch import default_jobs, done_ids, process
     from geoincidents.fileio import atomic_write
 
-    make_work, work = prepare_work(places_work, tuple(gazetteers), geocoder, user_agent,
-                                   given_spans)
-    jobs = jobs or default_jobs(inputs)
-    errors: list = []
-    done = 0
-    if resume and not output:
-        raise click.UsageError("--resume needs -o FILE")
-    skip, earlier = done_ids(output) if resume else (frozenset(), [])
+    run = BatchRun(places_work, (tuple(gazetteers), geocoder, user_agent, given_spans),
+                   inputs=inputs, jobs=jobs, fail_fast=fail_fast, max_chars=max_chars,
+                   dask=dask, errors_file=errors_file, resume=resume, output=output)
 
     def lines():
-        nonlocal done
-        for record in earlier:
+        for record in run.earlier:
             yield json.dumps(record, ensure_ascii=False) + "\n"
         with make_progress() as progress:
-            for doc, found in process(inputs, make_work, work=work, jobs=jobs,
-                                      fail_fast=fail_fast, errors=errors, max_chars=max_chars,
-                                      progress=progress, skip_ids=skip, dask=dask):
-                done += 1
+            for doc, found in run.documents(progress=progress):
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
                                  ensure_ascii=False) + "\n"
 
@@ -66,7 +55,7 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     else:
         for line in lines():
             sys.stdout.write(line)
-    finish_batch(errors, errors_file, done)
+    run.finish()
 
 
 def places_work(gazetteers, geocoder, user_agent, given_spans):
