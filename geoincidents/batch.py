@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from geoincidents.documents import BadInput, Document, read_documents
-from geoincidents.errors import GeoIncidentsError
+from geoincidents.errors import GeoIncidentsError, Interrupted
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,7 +31,8 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
             fatal: tuple[type[BaseException], ...] = (),
             max_chars: int | None = DEFAULT_MAX_CHARS, progress=None,
             work: Callable[[Any], T] | None = None,
-            skip_ids: frozenset[str] = frozenset(), dask: str | None = None) \
+            skip_ids: frozenset[str] = frozenset(), dask: str | None = None,
+            on_skip: Callable[[Document], None] | None = None) \
         -> Iterator[tuple[Document, T]]:
     """``(document, work(task))`` for every readable document, in input order.
 
@@ -41,14 +42,16 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
     runs here first and gives the task (the document itself by default); its exceptions of a
     ``fatal`` type (a contradictory date) always propagate. ``work``, when given, is used
     as is in a one-process run. Documents whose id is in ``skip_ids`` (already in the output
-    of a run being resumed) are passed over. ``dask`` (a scheduler address, or ``"local"``)
-    runs the work on a Dask cluster instead, in batches of documents, in the same order.
+    of a run being resumed) are passed over (and given to ``on_skip``). ``dask`` (a scheduler
+    address, or ``"local"``) runs the work on a Dask cluster instead, in batches of
+    documents, in the same order.
 
     Unreadable inputs, malformed lines and documents whose work fails are appended to
     ``errors`` and skipped; with ``fail_fast`` the first one is raised instead. Output order
     does not depend on ``jobs``. A worker that dies (killed) ends the run with a clear error.
     """
-    tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids)
+    tasks = _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids,
+                   on_skip)
     if dask:
         yield from _on_dask(dask, make_work, tasks, jobs, fail_fast, errors)
         return
@@ -74,19 +77,21 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
                 yield from _drain(window, fail_fast, errors)
         except BrokenProcessPool as err:
             doc = window[0][0] if window else None
-            raise GeoIncidentsError(
+            raise Interrupted(
                 "a worker process died (killed or out of memory)"
                 + (f" while processing {doc.source or doc.id}" if doc else "")
                 + "; the run stopped") from err
 
 
-def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids):
+def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids, on_skip):
     from geoincidents.errors import InputError
 
     for doc in read_documents(inputs, skip_bad=not fail_fast, bad=errors):
         if progress is not None:
             progress.step()
         if doc.id in skip_ids:
+            if on_skip is not None:
+                on_skip(doc)
             continue
         try:
             if max_chars is not None and len(doc.text) > max_chars:
@@ -193,7 +198,7 @@ def _dask_drain(window: deque, fail_fast: bool, errors: list[BadInput]):
     try:
         outcomes = future.result()
     except Exception as err:  # noqa: BLE001 - a lost worker or a killed batch, reported as such
-        raise GeoIncidentsError(f"a Dask task failed ({type(err).__name__}: {err}); "
+        raise Interrupted(f"a Dask task failed ({type(err).__name__}: {err}); "
                                 f"the run stopped at {items[0][0].source or items[0][0].id}") \
             from err
     for (doc, _), outcome in zip(items, outcomes):

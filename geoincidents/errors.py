@@ -25,3 +25,12 @@ class GeocoderError(GeoIncidentsError, RuntimeError):
 
 class GazetteerError(GeoIncidentsError, LookupError):
     """The gazetteer index cannot be built, opened or read."""
+
+
+class NothingToWrite(InputError):
+    """A run that processed no document (or no point): no output is written, an existing one
+    is kept as it was."""
+
+
+class Interrupted(GeoIncidentsError):
+    """The run was stopped from outside while it was writing (a worker process was killed)."""

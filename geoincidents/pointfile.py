@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from geoincidents.errors import InputError
+from geoincidents.errors import InputError, NothingToWrite
 
 LAT_NAMES = ("lat", "latitude", "y")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x")
@@ -72,21 +72,25 @@ def check_points(airspace, src: IO[str], src_name: str, src_format: str, dst: IO
     """Classify every point of ``src`` and write the rows with verdicts to ``dst``.
 
     Returns the number of points. Raises :class:`InputError` naming the line or feature of the
-    first bad value.
+    first bad value, :class:`NothingToWrite` (before writing anything) when there is no point.
     """
     if src_format == "csv":
         header, batches = _csv_batches(src, src_name, default_date)
     else:
         header, batches = _geojson_batches(src, src_name, default_date)
-    writer = (_CsvWriter if dst_format == "csv" else _GeoJsonWriter)(dst, header)
+    writer = None  # made at the first point: a file without points writes nothing
     total = 0
     for rows, lats, lons, dates in batches:
+        if writer is None:
+            writer = (_CsvWriter if dst_format == "csv" else _GeoJsonWriter)(dst, header)
         res = airspace.classify(lats, lons, dates)
         for i, row in enumerate(rows):
             writer.write(row, res.verdict(i).to_dict(), lats[i], lons[i])
         total += len(rows)
         if progress:
             progress(total)
+    if writer is None:
+        raise NothingToWrite(f"{src_name}: no points to check")
     writer.close()
     return total
 

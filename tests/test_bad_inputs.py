@@ -213,6 +213,11 @@ def test_bad_input(case: Case, results: dict[str, Result]) -> None:
     output_problems = _output_problems(case, res.code)
     if output_problems:
         _problems["partial files"] += 1
+    lost = [str(path) for path, data in case.kept.items()
+            if not path.exists() or path.read_bytes() != data]
+    _problems["files lost"] += len(lost)
+    _problems["files kept"] += len(case.kept) - len(lost)
+    assert not lost, f"earlier output replaced or removed: {', '.join(lost)}{where}"
     if res.code is None:
         _problems["hangs"] += 1
         pytest.fail(f"no answer within {case.timeout:.0f} s (killed); "
@@ -225,7 +230,11 @@ def test_bad_input(case: Case, results: dict[str, Result]) -> None:
                    and not ln.lower().startswith("warning")]
         assert len(errors) <= MAX_ERROR_LINES, f"{len(errors)} lines on stderr{where}"
         assert "Error: unexpected" not in res.stderr, f"an unhandled exception{where}"
-    elif case.stdout_kind:
+    if case.kept and res.code == 1:
+        assert "nothing written" in lines[-1] and any(
+            f"existing {path} kept" in lines[-1] or f"existing {path.parent} kept" in lines[-1]
+            for path in case.kept), f"the error does not name the kept output{where}"
+    if res.code == 0 and case.stdout_kind:
         problem = _stdout_problem(case, res.stdout)
         assert problem is None, f"{problem}{where}"
     assert res.code in case.expect, f"exit {res.code}, expected {sorted(case.expect)}{where}"
@@ -242,7 +251,9 @@ def test_zz_summary(request) -> None:
         f"bad inputs: {len(_summary)} tried; exit codes: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items(), key=str))
         + f"; tracebacks: {_problems['tracebacks']}; partial files: "
-          f"{_problems['partial files']}; hangs: {_problems['hangs']}",
+          f"{_problems['partial files']}; hangs: {_problems['hangs']}; files lost: "
+          f"{_problems['files lost']} (of {_problems['files lost'] + _problems['files kept']} "
+          "earlier outputs)",
         "bad inputs by class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())),
     ]
     if slow:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from geoincidents.cli.options import DATE, NumericArgsCommand, translate_errors
+from geoincidents.errors import GeoIncidentsError
 
 # A progress bar is worth drawing for inputs above this size (bytes).
 _PROGRESS_FROM = 5_000_000
@@ -113,6 +114,13 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
+def _kept(output: Path | None) -> str:
+    """What a failed run did to the output: nothing (an existing file is kept)."""
+    from geoincidents.fileio import nothing_written
+
+    return f"; {nothing_written(output)}" if output is not None else ""
+
+
 def _check_file(airspace, points: Path, output: Path | None, date) -> None:
     from geoincidents.fileio import atomic_write
     from geoincidents.pointfile import check_points, file_format
@@ -140,7 +148,10 @@ def _check_file(airspace, points: Path, output: Path | None, date) -> None:
                     n = check_points(airspace, text, str(points), src_format, dst, dst_format,
                                      date, progress)
         except UnicodeDecodeError as err:
-            raise click.ClickException(f"{points}: not UTF-8 text ({err.reason})") from None
+            raise click.ClickException(f"{points}: not UTF-8 text ({err.reason})"
+                                       + _kept(output)) from None
+        except GeoIncidentsError as err:
+            raise click.ClickException(f"{err}{_kept(output)}") from err
         finally:
             if bar is not None:
                 bar.render_finish()

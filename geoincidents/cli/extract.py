@@ -37,7 +37,6 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     evidence sentence, confidence) and a feature per place the text names.
     """
     from geoincidents.airspace import Airspace
-    from geoincidents.fileio import atomic_write
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
     run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
@@ -45,12 +44,15 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
                    errors_file=errors_file, resume=resume, output=output)
     airspace = Airspace.default()
 
-    def write_all(fh, writer=None) -> None:
-        writer = writer or FeatureWriter(fh)
+    def write_all(writer, marks=None) -> None:
         writer.write(run.earlier)
+        if marks is not None:
+            marks.mark(0)
         with make_progress() as progress:
             for doc, report in run_documents(run, published, progress):
                 writer.write(report_features(report, airspace))
+                if marks is not None:
+                    marks.mark()
                 inside = sum(i.verdict == "inside" for i in report.incidents)
                 click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
                            f"NATO airspace, {len(report.places)} place(s)", err=True)
@@ -62,17 +64,18 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     if suffix in (".gpkg", ".parquet"):
         if resume:
             raise click.UsageError("--resume works with a .geojson output")
-        write_table(output, suffix[1:], lambda sink: write_all(None, sink))
+        write_table(output, suffix[1:], write_all, commit=lambda: run.done > 0)
     elif output:
-        with atomic_write(output) as fh:
-            write_all(fh)
+        with run.output_file(output, closing=FeatureWriter.CLOSING) as out:
+            write_all(FeatureWriter(out.fh), out)
     else:
-        write_all(sys.stdout)
+        write_all(FeatureWriter(sys.stdout))
     run.finish()
 
 
-def write_table(output: str, fmt: str, fill) -> None:
-    """Fill a GeoPackage/GeoParquet table through a temporary file renamed at the end."""
+def write_table(output: str, fmt: str, fill, commit=None) -> None:
+    """Fill a GeoPackage/GeoParquet table through a temporary file renamed at the end (unless
+    ``commit()`` says False: then an existing ``output`` stays as it was)."""
     import importlib.util
     import os
     import tempfile
@@ -94,7 +97,10 @@ def write_table(output: str, fmt: str, fill) -> None:
     os.unlink(tmp)  # the writers create the file themselves
     try:
         fill(TableSink(tmp, fmt))  # the filler closes the sink when it is done
-        os.replace(tmp, target)
+        if commit is None or commit():
+            os.replace(tmp, target)
+        else:
+            Path(tmp).unlink(missing_ok=True)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -71,6 +71,8 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
                    jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
                    errors_file=errors_file)
+    # What a run that processes nothing leaves untouched, for its error message.
+    run.output = out_dir / f"{_safe(combine)}.{formats[0]}" if combine else out_dir
     airspace = Airspace.default()
     with make_progress() as progress:
         documents = run_documents(run, published, progress)
@@ -103,7 +105,10 @@ def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_
     with contextlib.ExitStack() as stack:
         sink = None
         if "geojson" in formats:
-            fh = stack.enter_context(atomic_write(out_dir / f"{safe}.geojson"))
+            # A run that processed no document leaves an earlier combined GeoJSON as it was.
+            fh = stack.enter_context(atomic_write(out_dir / f"{safe}.geojson",
+                                                  clobber=not no_clobber,
+                                                  commit=lambda: done > 0))
             sink = FeatureWriter(fh)
         for doc, report in documents:
             done += 1
@@ -117,6 +122,8 @@ def _combined(out_dir: Path, stem: str, documents, airspace, formats, title, no_
             _summary(doc.id, report)
         if sink is not None:
             sink.close()
+    if not done:
+        return  # nothing to draw: the earlier map, if any, stays (the run reports why)
     _write(out_dir, stem, kept, airspace, tuple(f for f in formats if f != "geojson"), title,
            no_clobber, dpi, tiles)
     if "geojson" in formats:
@@ -155,14 +162,14 @@ def _write(out_dir: Path, stem: str, reports, airspace, formats, title, no_clobb
     scene = build_scene(reports, airspace, title) if {"html", "png"} & set(formats) else None
     if "geojson" in formats:
         features = [f for r in reports for f in report_features(r, airspace)]
-        write_geojson(feature_collection(features), targets["geojson"])
+        write_geojson(feature_collection(features), targets["geojson"], clobber=not no_clobber)
     if "html" in formats:
         from geoincidents.outputs.html import write_html
 
-        write_html(scene, targets["html"], tiles=tiles)
+        write_html(scene, targets["html"], tiles=tiles, clobber=not no_clobber)
     if "png" in formats:
         from geoincidents.outputs.png import write_png
 
-        write_png(scene, targets["png"], dpi=dpi)
+        write_png(scene, targets["png"], dpi=dpi, clobber=not no_clobber)
     for path in targets.values():
         click.echo(str(path))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -158,35 +160,76 @@ class BatchRun:
         self.errors_file = errors_file
         if resume and not output:
             raise click.UsageError("--resume needs -o FILE")
+        self.resume, self.output = resume, output
         self.skip, self.earlier = done_ids(output) if resume else (frozenset(), [])
         self.errors: list = []
-        self.done = 0
+        self.done = 0  # documents processed in this run
+        self.passed = 0  # documents passed over by --resume (already in the output)
 
     def documents(self, *, prepare=None, fatal=(), progress=None):
         """(document, result) in input order; failures are collected, not raised."""
         from geoincidents.batch import process
 
+        def passed(_doc) -> None:
+            self.passed += 1
+
         for doc, result in process(self.inputs, self.make_work, work=self.work, prepare=prepare,
                                    jobs=self.jobs, fail_fast=self.fail_fast, errors=self.errors,
                                    fatal=fatal, max_chars=self.max_chars, progress=progress,
-                                   skip_ids=self.skip, dask=self.dask):
+                                   skip_ids=self.skip, dask=self.dask, on_skip=passed):
             self.done += 1
             yield doc, result
 
+    @contextlib.contextmanager
+    def output_file(self, path: str, *, closing: str = ""):
+        """The run's output file, written atomically, as :class:`Checkpoints` over it: call
+        ``mark()`` after each whole document.
+
+        A run that processed no document leaves ``path`` exactly as it was (``finish`` says
+        so). An interrupted run (Ctrl-C, SIGTERM, a killed worker) keeps the documents it
+        finished when that loses nothing: there was no file, or ``--resume`` carried the
+        earlier one over; otherwise the earlier file stays.
+        """
+        from geoincidents.fileio import Checkpoints, atomic_write
+
+        existed = Path(path).exists()
+        marks: list = []
+
+        def salvage(fh) -> bool:
+            kept = bool(marks) and marks[0].salvage(fh)
+            if kept:
+                click.echo(f"warning: interrupted; the {marks[0].documents} document(s) "
+                           f"finished are in "
+                           f"{path}: run again with --resume to process the rest", err=True)
+            elif existed:
+                click.echo(f"warning: interrupted; {path} left as it was", err=True)
+            return kept
+
+        with atomic_write(path, commit=lambda: self.done > 0, salvage=salvage) as fh:
+            marks.append(Checkpoints(fh, closing=closing,
+                                     allowed=not existed or self.resume))
+            yield marks[0]
+
     def finish(self) -> None:
-        """Report the skipped documents and exit 1 when there are any."""
-        finish_batch(self.errors, self.errors_file, self.done)
+        """Report the skipped documents (stderr, --errors FILE) and exit 1 when there are any,
+        or when no document was processed at all (nothing was written then)."""
+        from geoincidents.fileio import nothing_written
 
+        if self.errors_file:
+            from geoincidents.batch import write_errors
 
-def finish_batch(errors: list, errors_file: str | None, done: int) -> None:
-    """Report the skipped documents (stderr, --errors) and exit 1 when there are any."""
-    if errors_file:
-        from geoincidents.batch import write_errors
-
-        write_errors(errors, errors_file)
-    for item in errors:
-        click.echo(f"warning: skipped {item.source}: {item.error}", err=True)
-    if errors:
-        raise click.ClickException(
-            f"{len(errors)} bad input(s) skipped, {done} document(s) processed"
-            + (f" (listed in {errors_file})" if errors_file else ""))
+            write_errors(self.errors, self.errors_file)
+        for item in self.errors:
+            click.echo(f"warning: skipped {item.source}: {item.error}", err=True)
+        listed = f" (listed in {self.errors_file})" if self.errors_file else ""
+        if self.done == 0 and not self.errors and self.passed:
+            click.echo(f"nothing new: every document is already in {self.output}", err=True)
+            return
+        if self.done == 0:
+            what = (f"{len(self.errors)} bad input(s) skipped{listed}, 0 document(s) processed"
+                    if self.errors else "no documents in the input")
+            raise click.ClickException(f"{what}; {nothing_written(self.output)}")
+        if self.errors:
+            raise click.ClickException(
+                f"{len(self.errors)} bad input(s) skipped, {self.done} document(s) processed"
+                + listed)

@@ -35,25 +35,26 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    from geoincidents.fileio import atomic_write
-
     run = BatchRun(places_work, (tuple(gazetteers), geocoder, user_agent, given_spans),
                    inputs=inputs, jobs=jobs, fail_fast=fail_fast, max_chars=max_chars,
                    dask=dask, errors_file=errors_file, resume=resume, output=output)
 
     def lines():
+        """(JSON line, documents it holds): the carried-over lines, then one per document."""
         for record in run.earlier:
-            yield json.dumps(record, ensure_ascii=False) + "\n"
+            yield json.dumps(record, ensure_ascii=False) + "\n", 0
         with make_progress() as progress:
             for doc, found in run.documents(progress=progress):
                 yield json.dumps({"id": doc.id, "places": [p.to_dict() for p in found]},
-                                 ensure_ascii=False) + "\n"
+                                 ensure_ascii=False) + "\n", 1
 
     if output:
-        with atomic_write(output) as fh:
-            fh.writelines(lines())
+        with run.output_file(output) as out:
+            for line, documents in lines():
+                out.fh.write(line)
+                out.mark(documents)
     else:
-        for line in lines():
+        for line, _ in lines():
             sys.stdout.write(line)
     run.finish()
 

@@ -149,6 +149,8 @@ class FeatureChecker:
 class FeatureWriter:
     """Writes a FeatureCollection feature by feature (bounded memory), checking each."""
 
+    CLOSING = "\n]}\n"
+
     def __init__(self, fh) -> None:
         self.fh = fh
         self.checker = FeatureChecker()
@@ -161,7 +163,7 @@ class FeatureWriter:
                           + json.dumps(feat, ensure_ascii=False, allow_nan=False))
 
     def close(self) -> None:
-        self.fh.write("\n]}\n")
+        self.fh.write(self.CLOSING)
 
 
 def _check_geometry(geom, where: str) -> None:
