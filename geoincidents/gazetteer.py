@@ -8,11 +8,17 @@ Built once, on first use, from registry packages (no network):
   "Lublin Province", PL.75) and each city's subdivisions; admin areas get a point and an
   uncertainty radius from the cities500 places inside them;
 * ``countryinfo`` — country centre points and demonyms ("Polish" -> POL);
+* ``airportsdata`` — the 7,884 airports with an IATA code (of its 28,298), as ``site`` places
+  named by their official name, "<City> Airport", "<City> International Airport" and their IATA
+  and ICAO codes (codes match only as written in capitals, and only when no place has that name:
+  "USA" is the country, not Concord's airport);
 * ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, regions, the
   names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate names get
   "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's ("Belarusian", "Poles").
 
-GeoNames data is CC-BY 4.0 (https://www.geonames.org/). Lookups are case- and accent-insensitive
+GeoNames data is CC-BY 4.0 (https://www.geonames.org/); airportsdata (Mike Borsetti, with data
+from mwgg/Airports) is MIT licensed. Persistent user gazetteers (``geoincidents gazetteer add``)
+live in :mod:`geoincidents.userstore` and outrank the index like ``--gazetteer`` files. Lookups are case- and accent-insensitive
 and take well under a millisecond.
 """
 
@@ -37,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -76,7 +82,9 @@ def normalize(name: str) -> str:
     """Lookup key: accents removed, case folded, periods and spacing normalised."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("’", "'").replace(".", "").replace("-", " ")
+    stripped = stripped.replace("’", "'").replace(".", "")
+    for dash in "-‐‑–":  # hyphens and the en dash: "Rzeszów–Jasionka" is "Rzeszow Jasionka"
+        stripped = stripped.replace(dash, " ")
     return " ".join(stripped.casefold().split())
 
 
@@ -171,11 +179,13 @@ class Gazetteer:
             self._local.con = con
         return con
 
-    def lookup(self, name: str) -> list[GazetteerEntry]:
+    def lookup(self, name: str, *, codes: bool = True) -> list[GazetteerEntry]:
         """Every place called ``name`` (user entries first, then by importance).
 
         Short all-capital queries ("US", "UK") only match abbreviations, never a place whose
-        alternate name happens to be spelt the same ("Us", a village in France).
+        alternate name happens to be spelt the same ("Us", a village in France). Airport codes
+        ("WAW", "EPWA") match only as written and only when no place has that name;
+        ``codes=False`` leaves them out (mention finding: "CIA" is no airport in news text).
         """
         key = normalize(name)
         if not key:
@@ -187,11 +197,14 @@ class Gazetteer:
         bare = name.replace(".", "").replace(" ", "")
         short_caps = bare.isupper() and len(bare) <= 5
         rows = con.execute(
-            "SELECT p.*, a.form FROM aliases a JOIN places p ON p.rowid = a.place "
-            "WHERE a.key = ? ORDER BY p.importance DESC", (key,)).fetchall()
+            "SELECT p.*, a.form, a.code FROM aliases a JOIN places p ON p.rowid = a.place "
+            "WHERE a.key = ? ORDER BY a.code, p.importance DESC", (key,)).fetchall()
         seen = {e.gazetteer_id for e in found}
+        named = bool(found)
         for row in rows:
-            form = row[-1]
+            form, code = row[-2], row[-1]
+            if code and (named or not codes):
+                break  # "USA" is the country, not an airport code; codes sort last
             if form:  # an abbreviation matches only as written ("US", "Calif."; not "us")
                 if form.replace(".", "").replace(" ", "") != bare:
                     continue
@@ -201,6 +214,7 @@ class Gazetteer:
             if entry.gazetteer_id not in seen:
                 seen.add(entry.gazetteer_id)
                 found.append(entry)
+                named = named or not code
         return found
 
     def has(self, name: str) -> bool:
@@ -449,13 +463,13 @@ def build_index(path: Path) -> None:
     try:
         con.executescript(f"""
             CREATE TABLE places ({', '.join(_PLACE_COLUMNS)});
-            CREATE TABLE aliases (key TEXT, place INTEGER, form TEXT);
+            CREATE TABLE aliases (key TEXT, place INTEGER, form TEXT, code INTEGER);
             CREATE TABLE demonyms (key TEXT, target TEXT);
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """)
         con.executemany(f"INSERT INTO places VALUES ({', '.join('?' * len(_PLACE_COLUMNS))})",
                         rows)
-        con.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+        con.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?)", aliases)
         con.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms)
         con.executescript("""
             CREATE INDEX aliases_key ON aliases(key);
@@ -465,7 +479,7 @@ def build_index(path: Path) -> None:
             CREATE TABLE first_words AS
                 SELECT DISTINCT substr(key || ' ', 1, instr(key || ' ', ' ') - 1) AS word,
                        length(key) - length(replace(key, ' ', '')) + 1 AS words
-                FROM aliases;
+                FROM aliases WHERE code = 0;
             CREATE INDEX first_words_word ON first_words(word);
         """)
         con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -496,7 +510,8 @@ def _collect():
             if key:
                 # All-capital short names ("EU") match only as written, like abbreviations.
                 bare = n.replace(".", "").replace(" ", "")
-                aliases.append((key, place, n if bare.isupper() and len(bare) <= 5 else None))
+                aliases.append((key, place, n if bare.isupper() and len(bare) <= 5 else None,
+                                0))
         return place
 
     # Cities: cities500 with their Latin-script alternate names. A country's capital is its most
@@ -569,10 +584,69 @@ def _collect():
         if target is None:
             raise DataError(f"aliases.csv: no place for {r['alias']!r}")
         form = r["alias"] if r["abbreviation"] == "yes" else None
-        aliases.append((normalize(r["alias"]), target, form))
+        aliases.append((normalize(r["alias"]), target, form, 0))
     for r in _read_data_csv("demonyms.csv"):
         demonym_rows.append((normalize(r["demonym"]), r["target"]))
+
+    # Airports, last: a name that already means another place never becomes an airport's
+    # ("Munich" stays the city; "Munich Airport" is the airport).
+    taken = {a[0] for a in aliases}
+    biggest = {}  # (name key, cc2) -> the most populous city row of that name
+    for row in rows:
+        if row[4] in ("city", "village"):
+            k = (normalize(row[1]), row[5])
+            if k not in biggest or row[9] > biggest[k][9]:
+                biggest[k] = row
+    for entry, names, codes, importance in _airports(iso3_of, biggest):
+        place = add(entry, [n for n in names if normalize(n) not in taken], importance)
+        aliases.extend((normalize(c), place, c, 1) for c in codes)
     return rows, aliases, sorted(set(demonym_rows))
+
+
+# Words that make "<rest of the name> Airport" too generic to name one airport alone.
+_GENERIC_AIRPORT_WORDS = frozenset("""
+city international regional municipal county national metropolitan air airport airfield
+aerodrome field base executive memorial intercontinental domestic new old north south east
+west
+""".split())
+
+
+def _airports(iso3_of: dict[str, str], biggest: dict):
+    """(entry, names, codes, importance) for each airportsdata airport with an IATA code.
+
+    Names: the official name, "<City> Airport", "<City> International Airport" and the official
+    name without its leading city ("Gatwick Airport" from "London Gatwick Airport"). Among a
+    city's airports, "<City> Airport" prefers an international one named after the city and
+    near its centre (airportsdata has no traffic figures).
+    """
+    import airportsdata
+
+    for icao, ap in sorted(airportsdata.load("ICAO").items()):
+        iata = (ap.get("iata") or "").strip()
+        if not iata:
+            continue
+        name = ap["name"].strip()
+        cc2 = ap["country"] or None
+        lat, lon = float(ap["lat"]), float(ap["lon"])
+        entry = GazetteerEntry(f"airport:{icao}", name, lat, lon, "site", cc2,
+                               iso3_of.get(cc2 or ""), uncertainty_km=2.0)
+        cities = [c.strip() for c in (ap.get("city") or "").split("/") if c.strip()]
+        key = normalize(name)
+        names = [name] if len(key.split()) > 1 else []
+        importance = 1.0 + (1.0 if "international" in key.split() else 0.0)
+        for city in cities:
+            names += [f"{city} Airport", f"{city} International Airport"]
+            ckey = normalize(city)
+            if key.startswith(ckey + " "):
+                importance += 0.5
+                rest = key[len(ckey) + 1:]
+                if rest.split()[0] not in _GENERIC_AIRPORT_WORDS and len(rest.split()) > 1:
+                    names.append(rest)
+            centre = biggest.get((ckey, cc2))
+            if centre is not None:
+                importance -= min(haversine_km(lat, lon, centre[2], centre[3]), 100) / 100
+        codes = [c for c in (iata, icao) if c.isalnum() and c.isupper()]
+        yield entry, names, codes, importance
 
 
 def _alias_target(r: dict, countries: dict, rows: list[tuple]) -> str | None:
