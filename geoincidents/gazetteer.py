@@ -126,13 +126,17 @@ class Gazetteer:
     """Name -> places lookups over the SQLite index, plus user-supplied entries that outrank it.
 
     ``Gazetteer(entries=[...])`` with no ``path`` is a purely in-memory gazetteer (tests pass
-    twenty places this way).
+    twenty places this way). ``store`` is the persistent user-gazetteer store
+    (:mod:`geoincidents.userstore`); its places rank like added entries, and it may be created
+    or changed while this object lives (it is reopened read-only per thread and process).
     """
 
     def __init__(self, path: str | Path | None = None, *,
                  entries: Iterable[GazetteerEntry] = (),
-                 demonyms: dict[str, Sequence[str]] | None = None) -> None:
+                 demonyms: dict[str, Sequence[str]] | None = None,
+                 store: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.store = Path(store) if store is not None else None
         self._local = threading.local()
         self._user: dict[str, list[GazetteerEntry]] = defaultdict(list)
         self._by_id: dict[str, GazetteerEntry] = {}
@@ -144,11 +148,14 @@ class Gazetteer:
 
     @classmethod
     def default(cls) -> Gazetteer:
-        """The bundled gazetteer, built into the cache directory on first use."""
-        global _DEFAULT
-        if _DEFAULT is None:
-            _DEFAULT = cls(ensure_index())
-        return _DEFAULT
+        """The bundled gazetteer (built into the cache directory on first use) with the user
+        gazetteers imported by ``geoincidents gazetteer add``."""
+        from geoincidents.userstore import store_path
+
+        directory = cache_dir()
+        if directory not in _DEFAULTS:
+            _DEFAULTS[directory] = cls(ensure_index(directory), store=store_path(directory))
+        return _DEFAULTS[directory]
 
     # -- user entries ---------------------------------------------------------------------------
 
@@ -173,11 +180,35 @@ class Gazetteer:
     def _db(self) -> sqlite3.Connection | None:
         if self.path is None:
             return None
-        con = getattr(self._local, "con", None)
-        if con is None:
+        pid, con = getattr(self._local, "con", (None, None))
+        if con is None or pid != os.getpid():  # a forked worker opens its own
             con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._local.con = con
+            self._local.con = (os.getpid(), con)
         return con
+
+    def _store(self) -> sqlite3.Connection | None:
+        """The user-gazetteer store, read-only, or None while there is none."""
+        if self.store is None:
+            return None
+        pid, con = getattr(self._local, "store", (None, None))
+        if con is None or pid != os.getpid():
+            from geoincidents.userstore import open_readonly
+
+            con = open_readonly(self.store)
+            if con is None:
+                return None
+            self._local.store = (os.getpid(), con)
+        return con
+
+    def _store_rows(self, sql: str, args: tuple) -> list:
+        con = self._store()
+        if con is None:
+            return []
+        try:
+            return con.execute(sql, args).fetchall()
+        except sqlite3.Error as err:
+            raise GazetteerError(f"cannot read the user gazetteer store {self.store}: "
+                                 f"{err}") from err
 
     def lookup(self, name: str, *, codes: bool = True) -> list[GazetteerEntry]:
         """Every place called ``name`` (user entries first, then by importance).
@@ -191,15 +222,24 @@ class Gazetteer:
         if not key:
             return []
         found = list(self._user.get(key, ()))
+        bare = name.replace(".", "").replace(" ", "")
+        short_caps = bare.isupper() and len(bare) <= 5
+        seen = {e.gazetteer_id for e in found}
+        for row in self._store_rows(
+                f"SELECT {_STORE_SELECT} FROM aliases a JOIN places p ON p.id = a.place "
+                "WHERE a.key = ? ORDER BY p.population DESC", (key,)):
+            if short_caps and not _spelt_as(row, name):
+                continue
+            entry = _entry(row)
+            if entry.gazetteer_id not in seen:
+                seen.add(entry.gazetteer_id)
+                found.append(entry)
         con = self._db()
         if con is None:
             return found
-        bare = name.replace(".", "").replace(" ", "")
-        short_caps = bare.isupper() and len(bare) <= 5
         rows = con.execute(
             "SELECT p.*, a.form, a.code FROM aliases a JOIN places p ON p.rowid = a.place "
             "WHERE a.key = ? ORDER BY a.code, p.importance DESC", (key,)).fetchall()
-        seen = {e.gazetteer_id for e in found}
         named = bool(found)
         for row in rows:
             form, code = row[-2], row[-1]
@@ -224,6 +264,8 @@ class Gazetteer:
             return False
         if key in self._user:
             return True
+        if self._store_rows("SELECT 1 FROM aliases WHERE key = ? LIMIT 1", (key,)):
+            return True
         con = self._db()
         return con is not None and con.execute(
             "SELECT 1 FROM aliases WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
@@ -232,6 +274,10 @@ class Gazetteer:
         """The entry with this id."""
         if gazetteer_id in self._by_id:
             return self._by_id[gazetteer_id]
+        stored = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE gid = ? LIMIT 1",
+                                  (gazetteer_id,))
+        if stored:
+            return _entry(stored[0])
         con = self._db()
         if con is None:
             return None
@@ -265,6 +311,10 @@ class Gazetteer:
         for entry in self._by_id.values():
             if wanted(entry):
                 return entry
+        stored = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE {where} "
+                                  "ORDER BY population DESC LIMIT 1", args)
+        if stored:
+            return _entry(stored[0])
         con = self._db()
         if con is None:
             return None
@@ -289,13 +339,17 @@ class Gazetteer:
         con = self._db()
         key = normalize(first_word)
         sizes = {len(k.split()) for k in self._user if k.split()[0] == key}
+        sizes |= {r[0] for r in self._store_rows(
+            "SELECT DISTINCT words FROM aliases WHERE word = ?", (key,))}
         if con is not None:
             sizes |= {r[0] for r in con.execute(
                 "SELECT DISTINCT words FROM first_words WHERE word = ?", (key,))}
         return sizes
 
 
-_DEFAULT: Gazetteer | None = None
+_DEFAULTS: dict[Path, Gazetteer] = {}
+_STORE_SELECT = ("p.gid, p.name, p.lat, p.lon, p.feature, p.cc2, p.cc3, p.admin1, p.admin2, "
+                 "p.population, p.capital, p.uncertainty_km, p.source")
 _PLACE_COLUMNS = ("gid", "name", "lat", "lon", "feature", "cc2", "cc3", "admin1", "admin2",
                   "population", "capital", "uncertainty_km", "source", "importance")
 
@@ -322,6 +376,13 @@ def read_user_gazetteer(path: str | Path):
 
     Raises :class:`InputError` naming the file and row of the first bad row.
     """
+    for entry, aliases, _fcode in read_user_gazetteer_rows(path):
+        yield entry, aliases
+
+
+def read_user_gazetteer_rows(path: str | Path):
+    """Yield (entry, aliases, GeoNames feature code or None) from a user gazetteer file, one row
+    at a time (a 12-million-row dump is never held in memory)."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -395,7 +456,7 @@ def _read_geonames_dump(fh, path: Path):
             capital=code == "PPLC", uncertainty_km=city_uncertainty_km(pop), source="user",
         )
         aliases = [a for a in cols[3].split(",") if a and _is_latin(a) and not _is_code(a)]
-        yield entry, [cols[2], *aliases]
+        yield entry, [cols[2], *aliases], f"{cols[6]}.{code}" if cols[6] or code else None
 
 
 def _read_csv_gazetteer(fh, path: Path):
@@ -423,7 +484,7 @@ def _read_csv_gazetteer(fh, path: Path):
             country_iso2=iso2_of(iso3), country_iso3=iso3,
             uncertainty_km=1.0, source="user",
         )
-        yield entry, []
+        yield entry, [], None
 
 
 # -- building the index ---------------------------------------------------------------------------
