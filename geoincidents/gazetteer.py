@@ -18,8 +18,8 @@ Built once, on first use, from registry packages (no network):
 
 GeoNames data is CC-BY 4.0 (https://www.geonames.org/); airportsdata (Mike Borsetti, with data
 from mwgg/Airports) is MIT licensed. Persistent user gazetteers (``geoincidents gazetteer add``)
-live in :mod:`geoincidents.userstore` and outrank the index like ``--gazetteer`` files. Lookups are case- and accent-insensitive
-and take well under a millisecond.
+live in :mod:`geoincidents.userstore` and outrank the index like ``--gazetteer`` files. Lookups
+are case- and accent-insensitive and take well under a millisecond.
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ class UserStore:
         except OSError as err:
             raise InputError(f"cannot read gazetteer {path}: {err.strerror}") from err
         with self._connect() as con:
+            con.execute("PRAGMA cache_size = -131072")  # 128 MB: index pages stay cached
             con.execute("BEGIN IMMEDIATE")  # one writer; readers go on until the commit
             try:
                 exists = con.execute("SELECT 1 FROM gazetteers WHERE name = ?",
