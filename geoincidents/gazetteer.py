@@ -8,12 +8,18 @@ Built once, on first use, from registry packages (no network):
   "Lublin Province", PL.75) and each city's subdivisions; admin areas get a point and an
   uncertainty radius from the cities500 places inside them;
 * ``countryinfo`` — country centre points and demonyms ("Polish" -> POL);
+* ``airportsdata`` — the 7,884 airports with an IATA code (of its 28,298), as ``site`` places
+  named by their official name, "<City> Airport", "<City> International Airport" and their IATA
+  and ICAO codes (codes match only as written in capitals, and only when no place has that name:
+  "USA" is the country, not Concord's airport);
 * ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, regions, the
   names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate names get
   "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's ("Belarusian", "Poles").
 
-GeoNames data is CC-BY 4.0 (https://www.geonames.org/). Lookups are case- and accent-insensitive
-and take well under a millisecond.
+GeoNames data is CC-BY 4.0 (https://www.geonames.org/); airportsdata (Mike Borsetti, with data
+from mwgg/Airports) is MIT licensed. Persistent user gazetteers (``geoincidents gazetteer add``)
+live in :mod:`geoincidents.userstore` and outrank the index like ``--gazetteer`` files. Lookups
+are case- and accent-insensitive and take well under a millisecond.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -76,7 +82,9 @@ def normalize(name: str) -> str:
     """Lookup key: accents removed, case folded, periods and spacing normalised."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("’", "'").replace(".", "").replace("-", " ")
+    stripped = stripped.replace("’", "'").replace(".", "")
+    for dash in "-‐‑–":  # hyphens and the en dash: "Rzeszów–Jasionka" is "Rzeszow Jasionka"
+        stripped = stripped.replace(dash, " ")
     return " ".join(stripped.casefold().split())
 
 
@@ -118,13 +126,17 @@ class Gazetteer:
     """Name -> places lookups over the SQLite index, plus user-supplied entries that outrank it.
 
     ``Gazetteer(entries=[...])`` with no ``path`` is a purely in-memory gazetteer (tests pass
-    twenty places this way).
+    twenty places this way). ``store`` is the persistent user-gazetteer store
+    (:mod:`geoincidents.userstore`); its places rank like added entries, and it may be created
+    or changed while this object lives (it is reopened read-only per thread and process).
     """
 
     def __init__(self, path: str | Path | None = None, *,
                  entries: Iterable[GazetteerEntry] = (),
-                 demonyms: dict[str, Sequence[str]] | None = None) -> None:
+                 demonyms: dict[str, Sequence[str]] | None = None,
+                 store: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.store = Path(store) if store is not None else None
         self._local = threading.local()
         self._user: dict[str, list[GazetteerEntry]] = defaultdict(list)
         self._by_id: dict[str, GazetteerEntry] = {}
@@ -136,11 +148,14 @@ class Gazetteer:
 
     @classmethod
     def default(cls) -> Gazetteer:
-        """The bundled gazetteer, built into the cache directory on first use."""
-        global _DEFAULT
-        if _DEFAULT is None:
-            _DEFAULT = cls(ensure_index())
-        return _DEFAULT
+        """The bundled gazetteer (built into the cache directory on first use) with the user
+        gazetteers imported by ``geoincidents gazetteer add``."""
+        from geoincidents.userstore import store_path
+
+        directory = cache_dir()
+        if directory not in _DEFAULTS:
+            _DEFAULTS[directory] = cls(ensure_index(directory), store=store_path(directory))
+        return _DEFAULTS[directory]
 
     # -- user entries ---------------------------------------------------------------------------
 
@@ -165,33 +180,71 @@ class Gazetteer:
     def _db(self) -> sqlite3.Connection | None:
         if self.path is None:
             return None
-        con = getattr(self._local, "con", None)
-        if con is None:
+        pid, con = getattr(self._local, "con", (None, None))
+        if con is None or pid != os.getpid():  # a forked worker opens its own
             con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._local.con = con
+            self._local.con = (os.getpid(), con)
         return con
 
-    def lookup(self, name: str) -> list[GazetteerEntry]:
+    def _store(self) -> sqlite3.Connection | None:
+        """The user-gazetteer store, read-only, or None while there is none."""
+        if self.store is None:
+            return None
+        pid, con = getattr(self._local, "store", (None, None))
+        if con is None or pid != os.getpid():
+            from geoincidents.userstore import open_readonly
+
+            con = open_readonly(self.store)
+            if con is None:
+                return None
+            self._local.store = (os.getpid(), con)
+        return con
+
+    def _store_rows(self, sql: str, args: tuple) -> list:
+        con = self._store()
+        if con is None:
+            return []
+        try:
+            return con.execute(sql, args).fetchall()
+        except sqlite3.Error as err:
+            raise GazetteerError(f"cannot read the user gazetteer store {self.store}: "
+                                 f"{err}") from err
+
+    def lookup(self, name: str, *, codes: bool = True) -> list[GazetteerEntry]:
         """Every place called ``name`` (user entries first, then by importance).
 
         Short all-capital queries ("US", "UK") only match abbreviations, never a place whose
-        alternate name happens to be spelt the same ("Us", a village in France).
+        alternate name happens to be spelt the same ("Us", a village in France). Airport codes
+        ("WAW", "EPWA") match only as written and only when no place has that name;
+        ``codes=False`` leaves them out (mention finding: "CIA" is no airport in news text).
         """
         key = normalize(name)
         if not key:
             return []
         found = list(self._user.get(key, ()))
+        bare = name.replace(".", "").replace(" ", "")
+        short_caps = bare.isupper() and len(bare) <= 5
+        seen = {e.gazetteer_id for e in found}
+        for row in self._store_rows(
+                f"SELECT {_STORE_SELECT} FROM aliases a JOIN places p ON p.id = a.place "
+                "WHERE a.key = ? ORDER BY p.population DESC", (key,)):
+            if short_caps and not _spelt_as(row, name):
+                continue
+            entry = _entry(row)
+            if entry.gazetteer_id not in seen:
+                seen.add(entry.gazetteer_id)
+                found.append(entry)
         con = self._db()
         if con is None:
             return found
-        bare = name.replace(".", "").replace(" ", "")
-        short_caps = bare.isupper() and len(bare) <= 5
         rows = con.execute(
-            "SELECT p.*, a.form FROM aliases a JOIN places p ON p.rowid = a.place "
-            "WHERE a.key = ? ORDER BY p.importance DESC", (key,)).fetchall()
-        seen = {e.gazetteer_id for e in found}
+            "SELECT p.*, a.form, a.code FROM aliases a JOIN places p ON p.rowid = a.place "
+            "WHERE a.key = ? ORDER BY a.code, p.importance DESC", (key,)).fetchall()
+        named = bool(found)
         for row in rows:
-            form = row[-1]
+            form, code = row[-2], row[-1]
+            if code and (named or not codes):
+                break  # "USA" is the country, not an airport code; codes sort last
             if form:  # an abbreviation matches only as written ("US", "Calif."; not "us")
                 if form.replace(".", "").replace(" ", "") != bare:
                     continue
@@ -201,6 +254,7 @@ class Gazetteer:
             if entry.gazetteer_id not in seen:
                 seen.add(entry.gazetteer_id)
                 found.append(entry)
+                named = named or not code
         return found
 
     def has(self, name: str) -> bool:
@@ -210,6 +264,8 @@ class Gazetteer:
             return False
         if key in self._user:
             return True
+        if self._store_rows("SELECT 1 FROM aliases WHERE key = ? LIMIT 1", (key,)):
+            return True
         con = self._db()
         return con is not None and con.execute(
             "SELECT 1 FROM aliases WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
@@ -218,6 +274,10 @@ class Gazetteer:
         """The entry with this id."""
         if gazetteer_id in self._by_id:
             return self._by_id[gazetteer_id]
+        stored = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE gid = ? LIMIT 1",
+                                  (gazetteer_id,))
+        if stored:
+            return _entry(stored[0])
         con = self._db()
         if con is None:
             return None
@@ -251,6 +311,10 @@ class Gazetteer:
         for entry in self._by_id.values():
             if wanted(entry):
                 return entry
+        stored = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE {where} "
+                                  "ORDER BY population DESC LIMIT 1", args)
+        if stored:
+            return _entry(stored[0])
         con = self._db()
         if con is None:
             return None
@@ -275,13 +339,17 @@ class Gazetteer:
         con = self._db()
         key = normalize(first_word)
         sizes = {len(k.split()) for k in self._user if k.split()[0] == key}
+        sizes |= {r[0] for r in self._store_rows(
+            "SELECT DISTINCT words FROM aliases WHERE word = ?", (key,))}
         if con is not None:
             sizes |= {r[0] for r in con.execute(
                 "SELECT DISTINCT words FROM first_words WHERE word = ?", (key,))}
         return sizes
 
 
-_DEFAULT: Gazetteer | None = None
+_DEFAULTS: dict[Path, Gazetteer] = {}
+_STORE_SELECT = ("p.gid, p.name, p.lat, p.lon, p.feature, p.cc2, p.cc3, p.admin1, p.admin2, "
+                 "p.population, p.capital, p.uncertainty_km, p.source")
 _PLACE_COLUMNS = ("gid", "name", "lat", "lon", "feature", "cc2", "cc3", "admin1", "admin2",
                   "population", "capital", "uncertainty_km", "source", "importance")
 
@@ -308,6 +376,13 @@ def read_user_gazetteer(path: str | Path):
 
     Raises :class:`InputError` naming the file and row of the first bad row.
     """
+    for entry, aliases, _fcode in read_user_gazetteer_rows(path):
+        yield entry, aliases
+
+
+def read_user_gazetteer_rows(path: str | Path):
+    """Yield (entry, aliases, GeoNames feature code or None) from a user gazetteer file, one row
+    at a time (a 12-million-row dump is never held in memory)."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -381,7 +456,7 @@ def _read_geonames_dump(fh, path: Path):
             capital=code == "PPLC", uncertainty_km=city_uncertainty_km(pop), source="user",
         )
         aliases = [a for a in cols[3].split(",") if a and _is_latin(a) and not _is_code(a)]
-        yield entry, [cols[2], *aliases]
+        yield entry, [cols[2], *aliases], f"{cols[6]}.{code}" if cols[6] or code else None
 
 
 def _read_csv_gazetteer(fh, path: Path):
@@ -409,7 +484,7 @@ def _read_csv_gazetteer(fh, path: Path):
             country_iso2=iso2_of(iso3), country_iso3=iso3,
             uncertainty_km=1.0, source="user",
         )
-        yield entry, []
+        yield entry, [], None
 
 
 # -- building the index ---------------------------------------------------------------------------
@@ -449,13 +524,13 @@ def build_index(path: Path) -> None:
     try:
         con.executescript(f"""
             CREATE TABLE places ({', '.join(_PLACE_COLUMNS)});
-            CREATE TABLE aliases (key TEXT, place INTEGER, form TEXT);
+            CREATE TABLE aliases (key TEXT, place INTEGER, form TEXT, code INTEGER);
             CREATE TABLE demonyms (key TEXT, target TEXT);
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """)
         con.executemany(f"INSERT INTO places VALUES ({', '.join('?' * len(_PLACE_COLUMNS))})",
                         rows)
-        con.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+        con.executemany("INSERT INTO aliases VALUES (?, ?, ?, ?)", aliases)
         con.executemany("INSERT INTO demonyms VALUES (?, ?)", demonyms)
         con.executescript("""
             CREATE INDEX aliases_key ON aliases(key);
@@ -465,7 +540,7 @@ def build_index(path: Path) -> None:
             CREATE TABLE first_words AS
                 SELECT DISTINCT substr(key || ' ', 1, instr(key || ' ', ' ') - 1) AS word,
                        length(key) - length(replace(key, ' ', '')) + 1 AS words
-                FROM aliases;
+                FROM aliases WHERE code = 0;
             CREATE INDEX first_words_word ON first_words(word);
         """)
         con.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -496,7 +571,8 @@ def _collect():
             if key:
                 # All-capital short names ("EU") match only as written, like abbreviations.
                 bare = n.replace(".", "").replace(" ", "")
-                aliases.append((key, place, n if bare.isupper() and len(bare) <= 5 else None))
+                aliases.append((key, place, n if bare.isupper() and len(bare) <= 5 else None,
+                                0))
         return place
 
     # Cities: cities500 with their Latin-script alternate names. A country's capital is its most
@@ -569,10 +645,69 @@ def _collect():
         if target is None:
             raise DataError(f"aliases.csv: no place for {r['alias']!r}")
         form = r["alias"] if r["abbreviation"] == "yes" else None
-        aliases.append((normalize(r["alias"]), target, form))
+        aliases.append((normalize(r["alias"]), target, form, 0))
     for r in _read_data_csv("demonyms.csv"):
         demonym_rows.append((normalize(r["demonym"]), r["target"]))
+
+    # Airports, last: a name that already means another place never becomes an airport's
+    # ("Munich" stays the city; "Munich Airport" is the airport).
+    taken = {a[0] for a in aliases}
+    biggest = {}  # (name key, cc2) -> the most populous city row of that name
+    for row in rows:
+        if row[4] in ("city", "village"):
+            k = (normalize(row[1]), row[5])
+            if k not in biggest or row[9] > biggest[k][9]:
+                biggest[k] = row
+    for entry, names, codes, importance in _airports(iso3_of, biggest):
+        place = add(entry, [n for n in names if normalize(n) not in taken], importance)
+        aliases.extend((normalize(c), place, c, 1) for c in codes)
     return rows, aliases, sorted(set(demonym_rows))
+
+
+# Words that make "<rest of the name> Airport" too generic to name one airport alone.
+_GENERIC_AIRPORT_WORDS = frozenset("""
+city international regional municipal county national metropolitan air airport airfield
+aerodrome field base executive memorial intercontinental domestic new old north south east
+west
+""".split())
+
+
+def _airports(iso3_of: dict[str, str], biggest: dict):
+    """(entry, names, codes, importance) for each airportsdata airport with an IATA code.
+
+    Names: the official name, "<City> Airport", "<City> International Airport" and the official
+    name without its leading city ("Gatwick Airport" from "London Gatwick Airport"). Among a
+    city's airports, "<City> Airport" prefers an international one named after the city and
+    near its centre (airportsdata has no traffic figures).
+    """
+    import airportsdata
+
+    for icao, ap in sorted(airportsdata.load("ICAO").items()):
+        iata = (ap.get("iata") or "").strip()
+        if not iata:
+            continue
+        name = ap["name"].strip()
+        cc2 = ap["country"] or None
+        lat, lon = float(ap["lat"]), float(ap["lon"])
+        entry = GazetteerEntry(f"airport:{icao}", name, lat, lon, "site", cc2,
+                               iso3_of.get(cc2 or ""), uncertainty_km=2.0)
+        cities = [c.strip() for c in (ap.get("city") or "").split("/") if c.strip()]
+        key = normalize(name)
+        names = [name] if len(key.split()) > 1 else []
+        importance = 1.0 + (1.0 if "international" in key.split() else 0.0)
+        for city in cities:
+            names += [f"{city} Airport", f"{city} International Airport"]
+            ckey = normalize(city)
+            if key.startswith(ckey + " "):
+                importance += 0.5
+                rest = key[len(ckey) + 1:]
+                if rest.split()[0] not in _GENERIC_AIRPORT_WORDS and len(rest.split()) > 1:
+                    names.append(rest)
+            centre = biggest.get((ckey, cc2))
+            if centre is not None:
+                importance -= min(haversine_km(lat, lon, centre[2], centre[3]), 100) / 100
+        codes = [c for c in (iata, icao) if c.isalnum() and c.isupper()]
+        yield entry, names, codes, importance
 
 
 def _alias_target(r: dict, countries: dict, rows: list[tuple]) -> str | None:

@@ -66,12 +66,15 @@ class Geoparser:
 
 def from_options(gazetteers: Sequence[str] = (), geocoder: str = "offline",
                  user_agent: str | None = None) -> Geoparser:
-    """A geoparser from the CLI's options: the bundled gazetteer plus user gazetteer files, and
-    an online geocoder by name (``"offline"`` for none)."""
+    """A geoparser from the CLI's options: the bundled gazetteer, the user gazetteers imported
+    with ``geoincidents gazetteer add``, user gazetteer files, and an online geocoder by name
+    (``"offline"`` for none)."""
     from geoincidents.gazetteer import Gazetteer, ensure_index
+    from geoincidents.userstore import store_path
 
     # User files go into a gazetteer of their own, not into the shared default one.
-    gaz = Gazetteer(ensure_index()) if gazetteers else Gazetteer.default()
+    gaz = (Gazetteer(ensure_index(), store=store_path()) if gazetteers
+           else Gazetteer.default())
     for path in gazetteers:
         gaz.load(path)
     online = None

@@ -143,6 +143,10 @@ class MentionFinder:
             start_tok, end_tok = _trim(span)
             if start_tok >= end_tok or any(taken[start_tok:end_tok]):
                 return
+            airport_end = self._airport_end(doc, start_tok, end_tok)
+            if airport_end is not None and not any(taken[end_tok:airport_end]):
+                # "Rzeszów airport": the airport, not the city it is named after.
+                end_tok, kind, role = airport_end, "site", "location"
             span = doc[start_tok:end_tok]
             for i in range(start_tok, end_tok):
                 taken[i] = True
@@ -249,7 +253,7 @@ class MentionFinder:
                 return False
             if len(tok.text) <= 2 and not tok.text.isupper():
                 return False
-        entries = self.gazetteer.lookup(text)
+        entries = self.gazetteer.lookup(text, codes=False)
         if not entries:
             return False
         if len(words) > 1:
@@ -260,10 +264,24 @@ class MentionFinder:
         return any(_strong_entry(e) for e in entries)
 
     def _strong(self, text: str) -> bool:
-        return any(_strong_entry(e) for e in self.gazetteer.lookup(_strip_possessive(text)))
+        return any(_strong_entry(e) for e in
+                   self.gazetteer.lookup(_strip_possessive(text), codes=False))
 
     def _is_site(self, text: str) -> bool:
-        return any(e.feature == "site" for e in self.gazetteer.lookup(_strip_possessive(text)))
+        return any(e.feature == "site" for e in
+                   self.gazetteer.lookup(_strip_possessive(text), codes=False))
+
+    def _airport_end(self, doc, start: int, end: int) -> int | None:
+        """The end of "<name> airport" / "<name> international airport" when the gazetteer
+        knows that airport and the span stops short of its lower-case "airport"."""
+        for size in (1, 2):
+            words = [t.lower_ for t in doc[end:end + size]]
+            if len(words) == size and words[-1] == "airport" and words[:-1] in ([], [
+                    "international"]):
+                text = doc[start:end + size].text
+                if any(e.feature == "site" for e in self.gazetteer.lookup(text, codes=False)):
+                    return end + size
+        return None
 
     # -- roles ------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import click
 from geoincidents import __version__
 from geoincidents.cli.check import check
 from geoincidents.cli.extract import extract
+from geoincidents.cli.gazetteer import gazetteer
 from geoincidents.cli.map import map_command
 from geoincidents.cli.places import places
 
@@ -72,5 +73,6 @@ def cli(ctx: click.Context, verbosity: int, quietness: int) -> None:
 
 cli.add_command(check)
 cli.add_command(extract)
+cli.add_command(gazetteer)
 cli.add_command(map_command)
 cli.add_command(places)
