@@ -136,6 +136,23 @@ def _drain(window: deque, fail_fast: bool, errors: list[BadInput]):
         yield doc, outcome[1]
 
 
+_STOP: list[BaseException] = []  # a signal that asked the run to stop (see request_stop)
+
+
+def request_stop(reason: BaseException) -> None:
+    """Ask a running batch to stop: :func:`check_stop` raises ``reason`` at the next document.
+
+    The CLI's signal handlers raise at once too; this catches the case where that exception
+    lands in a finaliser (garbage collection), where Python reports and ignores it."""
+    _STOP.append(reason)
+
+
+def check_stop() -> None:
+    """Raise the reason a stop was requested for, if it was."""
+    if _STOP:
+        raise _STOP[0]
+
+
 DASK_BATCH = 64  # documents per Dask task: amortises scheduling, keeps results flowing
 DASK_CONNECT_TIMEOUT = "10s"
 

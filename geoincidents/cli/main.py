@@ -36,6 +36,7 @@ class Group(click.Group):
             sys.exit(2)
         # A terminated run (SIGTERM) unwinds like Ctrl-C, so temporary output files are removed.
         signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGINT, _interrupt)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as err:
@@ -55,7 +56,19 @@ class Group(click.Group):
 
 
 def _terminate(signum, frame) -> None:
+    # The exception can land in a finaliser, where Python ignores it: the flag makes the batch
+    # runner stop at the next document anyway.
+    from geoincidents.batch import request_stop
+
+    request_stop(SystemExit(128 + signum))
     raise SystemExit(128 + signum)
+
+
+def _interrupt(signum, frame) -> None:
+    from geoincidents.batch import request_stop
+
+    request_stop(KeyboardInterrupt())
+    raise KeyboardInterrupt
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)

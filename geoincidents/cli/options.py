@@ -168,7 +168,7 @@ class BatchRun:
 
     def documents(self, *, prepare=None, fatal=(), progress=None):
         """(document, result) in input order; failures are collected, not raised."""
-        from geoincidents.batch import process
+        from geoincidents.batch import check_stop, process
 
         def passed(_doc) -> None:
             self.passed += 1
@@ -177,6 +177,7 @@ class BatchRun:
                                    jobs=self.jobs, fail_fast=self.fail_fast, errors=self.errors,
                                    fatal=fatal, max_chars=self.max_chars, progress=progress,
                                    skip_ids=self.skip, dask=self.dask, on_skip=passed):
+            check_stop()
             self.done += 1
             yield doc, result
 
