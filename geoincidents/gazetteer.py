@@ -43,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -783,7 +783,31 @@ def _admin_areas(countries: dict, city_points: dict):
             "admin1" if level == "1" else "admin2", cc2, countries[cc2]["iso3"], parts[1],
             parts[2] if level == "2" and len(parts) > 2 else None, pop, False, radius)
         names = [name, *[a for a in alias_text.split("|") if a and _is_latin(a)]]
-        yield entry, names
+        yield entry, names + [v for n in names for v in admin_name_variants(n)]
+
+
+# Words that say what kind of area a name is; news drops them ("Dagestan" for
+# "Dagestan, Respublika", "Kherson" for "Kherson Oblast").
+_AREA_WORDS = frozenset("""
+republic respublika oblast oblast' oblys krai kray okrug province provincia voivodeship
+voblast region governorate state prefecture department canton raion rayon
+""".split())  # not "county": "Henry County" is how news names it, "Henry" is a person
+
+
+def admin_name_variants(name: str) -> list[str]:
+    """The short forms of an admin area's name: the part before an inverted ", Respublika",
+    and the name without a leading "Republic of" or a trailing area word (never a single
+    generic word)."""
+    out = []
+    head = name.split(",")[0].strip()
+    if head != name:
+        out.append(head)
+    words = head.split()
+    if len(words) >= 3 and words[0].lower() in _AREA_WORDS and words[1].lower() == "of":
+        out.append(" ".join(words[2:]))
+    elif len(words) >= 2 and words[-1].lower() in _AREA_WORDS:
+        out.append(" ".join(words[:-1]))
+    return [v for v in out if v and v.lower() not in _AREA_WORDS and len(v) > 2]
 
 
 def _centre(points: list[tuple[float, float, int]]):

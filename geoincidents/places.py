@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from geoincidents.gazetteer import GazetteerEntry, haversine_km
 from geoincidents.models import Mention, Place
+from geoincidents.ranker import inside, prior
 
 # "X county", "Y province": the words that make a name an admin area, and which level.
 ADMIN_WORDS = {
@@ -42,6 +43,7 @@ _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south":
 _SPECIFIC = {"site": 0, "village": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5,
              "sea": 6, "region": 6, "continent": 7}
 OFFLINE = "offline"
+_LOCAL = frozenset({"city", "village", "admin2", "admin1", "site"})
 # "close to the border with Ukraine", "drones from Belarus": a place the name is not in.
 _BEYOND = re.compile(r"\b(?:border with|borders with|from|toward|towards|into|neighbouring|"
                      r"neighboring|across)\s+(?:the\s+)?$", re.I)
@@ -65,30 +67,32 @@ class Resolver:
     PROXIMITY_WEIGHT = 4.0  # times exp(-km / 250) to the nearest unambiguous place named
     AMBIGUOUS_WEIGHT = 0.0  # how much a name with candidates in several countries sets context
 
-    def __init__(self, gazetteer, *, geocoder=None, geocoder_name: str | None = None) -> None:
+    def __init__(self, gazetteer, *, geocoder=None, geocoder_name: str | None = None,
+                 ranker=None) -> None:
         self.gazetteer = gazetteer
         self.geocoder = geocoder
         self.geocoder_name = geocoder_name or (OFFLINE if geocoder is None else
                                                type(geocoder).__name__.lower())
+        self._ranker = ranker
+
+    @property
+    def ranker(self):
+        """The candidate ranker (:mod:`geoincidents.ranker`; the shipped model by default)."""
+        if self._ranker is None:
+            from geoincidents.ranker import default_ranker
+
+            self._ranker = default_ranker()
+        return self._ranker
 
     def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Place]:
         """One place per mention, in the mentions' order."""
         candidates = [self._candidates(text, m) for m in mentions]
-        containers = self._containers(text, mentions, candidates)
-        anchors = _anchors(mentions, candidates)
-        # Pass 1: each mention on its own. Passes 2-3: each mention in the context of the
-        # others' current choices (their countries and admin areas, not its own).
-        chosen = [self._best(c, Counter(), Counter(), containers.get(i))
-                  for i, c in enumerate(candidates)]
+        chosen = self._first_pass(text, mentions, candidates)
+        # Passes 2-3: the ranker chooses each mention's place in the context of the others'
+        # current choices (their countries and admin areas, not its own).
         for _ in range(2):
-            contributions = [_contribution(m, e, self.AMBIGUOUS_WEIGHT if _ambiguous(c) else 1.0)
-                             for m, e, c in zip(mentions, chosen, candidates)]
-            countries = sum((c for c, _ in contributions), Counter())
-            areas = sum((a for _, a in contributions), Counter())
-            chosen = [self._best(cands, countries - contributions[i][0],
-                                 areas - contributions[i][1], containers.get(i),
-                                 _near(anchors, mentions[i].start), mentions[i].text)
-                      for i, cands in enumerate(candidates)]
+            chosen = self._choose(mentions, candidates,
+                                  self._contexts(text, mentions, candidates, chosen))
         places = []
         context = _Context(mentions, chosen)
         for i, mention in enumerate(mentions):
@@ -98,6 +102,73 @@ class Resolver:
             else:
                 places.append(self._fallback(text, mention, context))
         return places
+
+    def examples(self, text: str, mentions: Sequence[Mention]):
+        """For training the ranker: ``(mention, candidates, feature rows)`` per mention, with
+        the context the ranker sees in its first pass."""
+        from geoincidents.ranker import features
+
+        candidates = [self._candidates(text, m) for m in mentions]
+        chosen = self._first_pass(text, mentions, candidates)
+        contexts = self._contexts(text, mentions, candidates, chosen)
+        return [(m, cands, features(_clean(m.text), m.kind, m.role, _admin_level(m), cands, ctx))
+                for m, cands, ctx in zip(mentions, candidates, contexts)]
+
+    def _first_pass(self, text, mentions, candidates) -> list:
+        """Each mention on its own: the most important candidate (or the one inside the
+        container named after it)."""
+        containers = self._containers(text, mentions, candidates)
+        return [self._best(c, Counter(), Counter(), containers.get(i))
+                for i, c in enumerate(candidates)]
+
+    def _contexts(self, text, mentions, candidates, chosen) -> list:
+        from geoincidents.ranker import Context
+
+        containers = self._containers(text, mentions, candidates)
+        anchors = _anchors(mentions, candidates)
+        contributions = [_contribution(m, e, self.AMBIGUOUS_WEIGHT if _ambiguous(c) else 1.0)
+                         for m, e, c in zip(mentions, chosen, candidates)]
+        countries = sum((c for c, _ in contributions), Counter())
+        areas = sum((a for _, a in contributions), Counter())
+        # The focus: the mean point of the sub-country places chosen, without the mention's own.
+        points = [(e.lat, e.lon) if e is not None and e.feature in _LOCAL else None
+                  for e in chosen]
+        n = sum(p is not None for p in points)
+        lat_sum = sum(p[0] for p in points if p is not None)
+        lon_sum = sum(p[1] for p in points if p is not None)
+
+        def focus(point):
+            k = n - (point is not None)
+            if k == 0:
+                return None
+            return ((lat_sum - (point[0] if point else 0.0)) / k,
+                    (lon_sum - (point[1] if point else 0.0)) / k)
+
+        return [Context(countries - contributions[i][0], areas - contributions[i][1],
+                        containers.get(i), _near(anchors, m.start), focus(points[i]))
+                for i, m in enumerate(mentions)]
+
+    def _choose(self, mentions, candidates, contexts) -> list:
+        """The ranker's choice for every mention (the document's candidates scored at once)."""
+        from geoincidents.ranker import features
+
+        chosen: list = [None] * len(mentions)
+        pending, rows = [], []
+        for i, (m, cands, ctx) in enumerate(zip(mentions, candidates, contexts)):
+            # User gazetteers outrank the built-in one: the analyst's own places come first.
+            cands = [e for e in cands if e.source == "user"] or cands
+            if len(cands) == 1:
+                chosen[i] = cands[0]
+            elif cands:
+                found = features(_clean(m.text), m.kind, m.role, _admin_level(m), cands, ctx)
+                pending.append((i, cands, len(rows)))
+                rows += found
+        if rows:
+            scores = self.ranker.scores(rows)
+            for i, cands, at in pending:
+                best = max(range(len(cands)), key=lambda k: (scores[at + k], -k))
+                chosen[i] = cands[best]
+        return chosen
 
     # -- candidates -------------------------------------------------------------------------------
 
@@ -122,6 +193,12 @@ class Resolver:
             areas = [e for e in base if e.feature == level] or \
                 [e for e in base if e.feature in ("admin1", "admin2")]
             return areas
+        if not found:
+            for query, features in _variants(name):
+                found = [e for e in self.gazetteer.lookup(query)
+                         if features is None or e.feature in features]
+                if found:
+                    break
         return found
 
     def _containers(self, text, mentions, candidates) -> dict[int, list[GazetteerEntry]]:
@@ -146,7 +223,7 @@ class Resolver:
         own_words = set(_clean(surface).lower().split())
         best, best_score = None, -math.inf
         for rank, e in enumerate(cands):
-            score = _prior(e) - 0.01 * rank
+            score = prior(e) - 0.01 * rank
             if e.feature == "admin2" and not own_words & set(ADMIN_WORDS) \
                     and set(e.name.lower().split()) & set(ADMIN_WORDS):
                 score -= 2  # "Hawaii" is the state before it is Hawaii County
@@ -154,7 +231,7 @@ class Resolver:
             if e.source == "user":
                 score += 50  # user gazetteers outrank the built-in one
             if container is not None:
-                if any(_inside(e, c) for c in container):
+                if any(inside(e, c) for c in container):
                     score += 30
                 elif e.feature not in ("country",):
                     score -= 5
@@ -282,6 +359,47 @@ class Resolver:
                      self.geocoder_name, "site")
 
 
+_ABBREVIATED = {"mt": "Mount", "st": "Saint", "ste": "Sainte", "ft": "Fort", "pt": "Point"}
+_SETTLEMENT_WORDS = frozenset({"township", "twp", "city", "town", "borough", "village",
+                               "municipality"})
+_SETTLEMENTS = frozenset({"city", "village", "admin2"})
+_STATES = frozenset({"country", "admin1", "region", "continent"})
+# Demonym endings and what the name may end with instead: "Ohioans" -> Ohio, "Minnesotans" ->
+# Minnesota, "Ontarians" -> Ontario, "Dagestani" -> Dagestan, "Philippine" -> Philippines.
+_DEMONYM_ENDINGS = ("ians", "ans", "ns", "ian", "an", "ese", "ish", "i", "s", "")
+_NAME_ENDINGS = ("", "a", "o", "ia", "s", "es")
+
+
+def _variants(name: str) -> list[tuple[str, frozenset[str] | None]]:
+    """Other ways to look up a name the gazetteer lacks as written, each with the features a
+    match may have: abbreviations spelt out ("Mt. Pleasant"), a settlement word dropped
+    ("Readington Township"), and a demonym's place ("Ohioans")."""
+    words = name.replace(".", ". ").split()
+    out: list[tuple[str, frozenset[str] | None]] = []
+    spelt = [_ABBREVIATED.get(w.rstrip(".").lower(), w) if w.endswith(".") or len(words) > 1
+             else w for w in words]
+    if spelt != words:
+        out.append((" ".join(spelt), None))
+    if len(words) > 1 and words[-1].lower().rstrip(".") in _SETTLEMENT_WORDS:
+        out.append((" ".join(spelt[:-1]), _SETTLEMENTS))
+    if len(words) <= 2 and name[:1].isupper() and len(words[-1]) > 4:
+        last = words[-1]
+        for ending in _DEMONYM_ENDINGS:
+            if ending and not last.lower().endswith(ending):
+                continue
+            stem = last[:len(last) - len(ending)] if ending else last
+            for tail in _NAME_ENDINGS:
+                if stem + tail != last and len(stem) >= 3:
+                    out.append((" ".join([*words[:-1], stem + tail]), _STATES))
+    return out
+
+
+def _admin_level(m: Mention) -> str | None:
+    """The admin level an admin word in the mention asks for ("Lublin province" -> admin1)."""
+    match = _ADMIN_RE.match(_clean(m.text))
+    return ADMIN_WORDS[match.group("word").lower()] if match else None
+
+
 def _contribution(m: Mention, e: GazetteerEntry | None, weight: float = 1.0) \
         -> tuple[Counter, Counter]:
     """What one mention's current choice adds to the document context: its country (twice for
@@ -354,34 +472,6 @@ def _proximity(e: GazetteerEntry, anchors, surface: str) -> float:
     if not dists:
         return 0.0
     return math.exp(-min(dists) / 250.0)
-
-
-def _prior(e: GazetteerEntry) -> float:
-    """Importance before context: countries and regions first, then capitals and big places."""
-    base = {"country": 12.0, "continent": 11.0, "region": 10.0, "sea": 10.0, "site": 9.0}
-    if e.feature in base:
-        return base[e.feature]
-    score = math.log10(e.population + 10)
-    if e.capital:
-        score += 4
-    if e.feature == "admin1":
-        score -= 0.5
-    elif e.feature == "admin2":
-        score -= 1.0
-    return score
-
-
-def _inside(e: GazetteerEntry, container: GazetteerEntry) -> bool:
-    if e.gazetteer_id == container.gazetteer_id:
-        return False
-    if container.feature == "country":
-        return e.country_iso3 == container.country_iso3
-    if container.feature == "admin1":
-        return (e.country_iso2, e.admin1) == (container.country_iso2, container.admin1)
-    if container.feature == "admin2":
-        return e.country_iso2 == container.country_iso2 and haversine_km(
-            e.lat, e.lon, container.lat, container.lon) <= container.uncertainty_km * 1.5
-    return False
 
 
 def _clean(text: str) -> str:
