@@ -69,6 +69,7 @@ _ADMIN_NEXT = frozenset({"county", "district", "province", "region", "oblast", "
 # Strong places: a single capitalised word that names one of these is a mention even untagged.
 _STRONG_FEATURES = frozenset({"country", "admin1", "continent", "region", "sea", "site"})
 _STRONG_CITY_POPULATION = 50_000
+_LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "over"})
 
 
 @functools.cache
@@ -136,12 +137,20 @@ class MentionFinder:
         taken = [False] * len(doc)
         blocked = [False] * len(doc)  # people's names: never scanned for places
         found: list[Mention] = []
+        # Words of the people's full names in this text ("Sheriff Bob Clark"): a later "Clark
+        # said" is that person, not Clark County.
+        people = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+                  for t in ent if t.text[:1].isupper() and t.is_alpha}
 
         def accept(start_tok: int, end_tok: int, kind: str, label: str,
                    role: str | None = None) -> None:
             span = doc[start_tok:end_tok]
             start_tok, end_tok = _trim(span)
             if start_tok >= end_tok or any(taken[start_tok:end_tok]):
+                return
+            if end_tok - start_tok == 1 and doc[start_tok].text in people \
+                    and label not in ("pattern", "facility") \
+                    and (start_tok == 0 or doc[start_tok - 1].lower_ not in _LOCATIVE):
                 return
             airport_end = self._airport_end(doc, start_tok, end_tok)
             if airport_end is not None and not any(taken[end_tok:airport_end]):
@@ -261,11 +270,11 @@ class MentionFinder:
         following = words.doc[words.end:words.end + 1]
         if len(following) and following[0].lower_ in _ADMIN_NEXT:
             return True  # "southern Vulcănești district": a small place named with its area
-        return any(_strong_entry(e) for e in entries)
+        return any(_strong_entry(e, text) for e in entries)
 
     def _strong(self, text: str) -> bool:
-        return any(_strong_entry(e) for e in
-                   self.gazetteer.lookup(_strip_possessive(text), codes=False))
+        text = _strip_possessive(text)
+        return any(_strong_entry(e, text) for e in self.gazetteer.lookup(text, codes=False))
 
     def _is_site(self, text: str) -> bool:
         return any(e.feature == "site" for e in
@@ -378,9 +387,15 @@ def _compound_end(doc, i: int) -> int:
     return end
 
 
-def _strong_entry(entry) -> bool:
-    return entry.feature in _STRONG_FEATURES or entry.capital or \
+def _strong_entry(entry, text: str) -> bool:
+    """A place a single capitalised word means even untagged (or tagged ORG/PERSON): a country,
+    region or admin1 area, a capital, or a big city called exactly that (not by one of the
+    alternate names GeoNames collects: "Jan" is no name for Dschang in English news)."""
+    from geoincidents.gazetteer import normalize
+
+    return entry.feature in _STRONG_FEATURES or entry.capital or (
         entry.population >= _STRONG_CITY_POPULATION
+        and normalize(entry.name) == normalize(text))
 
 
 def _strip_det(text: str) -> str:

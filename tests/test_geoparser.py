@@ -213,3 +213,18 @@ def test_online_geocoder_answers_names_the_gazetteer_lacks(parser):
         "Wyryki-Wola"]
     assert (village.lat, village.lon, village.geocoder) == (51.47, 23.49, "nominatim")
     assert village.country_iso3 == "POL"
+
+
+def test_a_person_named_in_full_is_not_a_place_later(parser):
+    gaz = Gazetteer(demonyms=DEMONYMS)
+    for entry, aliases in ENTRIES:
+        gaz.add(entry, aliases)
+    gaz.add(E(40, "Clark County", 36.2, -115.0, "admin2", "US", "USA", "NV", 2_000_000),
+            ["Clark"])
+    gaz.add(E(41, "Dschang", 5.44, 10.05, "city", "CM", "CMR", "08", 99_000), ["Jan"])
+    mine = Geoparser(gaz, nlp=parser.finder.nlp)
+    text = ("Sheriff Bob Clark said the drone fell near Lublin. Clark said on Jan. 5 that "
+            "nobody was hurt, and that the wreck was taken to Warsaw.")
+    found = {p.text for p in mine.geoparse(text)}
+    assert "Clark" not in found and "Jan." not in found
+    assert {"Lublin", "Warsaw"} <= found
