@@ -199,7 +199,9 @@ class MentionFinder:
             accept(ent.start, ent.end, "name", ent.label_)
 
     def _embedded_state(self, ent, accept) -> None:
-        """A state named at the start of an organisation: "U.S. Air Force", "Russian Navy"."""
+        """A state or region named in an organisation's name, which acts through it: at the
+        start ("U.S. Air Force", "Russian Navy", "Ohio Department of Transportation", "Texas
+        Forest Service") or after its last "of" ("University of California")."""
         tokens = list(ent)
         if tokens and tokens[0].lower_ == "the":
             tokens = tokens[1:]
@@ -208,13 +210,27 @@ class MentionFinder:
                 continue
             words = tokens[:n]
             text = ent.doc[words[0].i:words[-1].i + 1].text
-            # The state that owns the organisation acts through it: an actor.
             if self.gazetteer.demonym(text):
                 accept(words[0].i, words[-1].i + 1, "demonym", "ORG", "actor")
                 return
-            if any(e.feature == "country" for e in self.gazetteer.lookup(text)):
+            if self._governs(text):
                 accept(words[0].i, words[-1].i + 1, "name", "ORG", "actor")
                 return
+        ofs = [k for k, t in enumerate(tokens) if t.lower_ == "of"]
+        if ofs and 0 < len(tokens) - ofs[-1] - 1 <= 3:
+            words = tokens[ofs[-1] + 1:]
+            if all(w.text[:1].isupper() for w in words) \
+                    and self._governs(ent.doc[words[0].i:words[-1].i + 1].text):
+                accept(words[0].i, words[-1].i + 1, "name", "ORG", "actor")
+
+    def _governs(self, text: str) -> bool:
+        """Whether a name is a state, admin1 area or capital (a government's seat), called
+        exactly that."""
+        from geoincidents.gazetteer import normalize
+
+        return any(e.feature == "country" or (e.feature == "admin1" or e.capital)
+                   and normalize(e.name) == normalize(text)
+                   for e in self.gazetteer.lookup(text, codes=False))
 
     def _scan_gazetteer(self, doc, taken, blocked, accept) -> None:
         i, n = 0, len(doc)

@@ -228,3 +228,10 @@ def test_a_person_named_in_full_is_not_a_place_later(parser):
     found = {p.text for p in mine.geoparse(text)}
     assert "Clark" not in found and "Jan." not in found
     assert {"Lublin", "Warsaw"} <= found
+
+
+def test_state_named_in_an_organisation_is_an_actor(parser):
+    text = "A spokesman for the Texas Department of Public Safety said a drone fell in Paris."
+    found = by_text(parser.geoparse(text))
+    assert found["Texas"].role == "actor" and found["Texas"].precision == "admin1"
+    assert found["Paris"].role == "location"
