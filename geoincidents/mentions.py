@@ -139,6 +139,8 @@ def load_nlp(model: str = MODEL):
             nlp.disable_pipe(name)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
+    elif "senter" not in nlp.component_names:
+        nlp.add_pipe("sentencizer")  # a pipeline without one: sentences by punctuation
     return nlp
 
 
