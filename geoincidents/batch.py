@@ -79,7 +79,11 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
         return
     if jobs <= 1:
         work = work or make_work()
-        for items in _batches(tasks):
+        # A work without a batch form goes document by document, so an interrupted run keeps
+        # every document finished before the interruption; a batch form loses at most the
+        # batch it was in.
+        for items in (_batches(tasks) if getattr(work, "many", None) is not None
+                      else ([item] for item in tasks)):
             outcomes = _attempt_batch(work, [task for _, task in items])
             yield from _results(items, outcomes, fail_fast, errors)
         return
