@@ -2,6 +2,7 @@
 
     python benchmarks/bench_geoparse.py [--eval-dir ../shared/eval] [--out /tmp/geoparse]
                                         [--no-ranker-protocol] [--cache /tmp/ranker-cache]
+                                        [--model NAME]
 
 For each corpus (GeoWebNews, LGL) in the eval directory:
 
@@ -16,7 +17,8 @@ For each corpus (GeoWebNews, LGL) in the eval directory:
 
 Then the generalisation protocol of the candidate ranker (``benchmarks/train_ranker.py
 --no-write``: hand-weighted baseline, cross-corpus in both directions, document-grouped CV) and
-one table of the marks. Skips cleanly when the corpora are absent (not in this repository:
+one table of the marks. ``--model`` measures another spaCy pipeline (a package or a directory).
+Skips cleanly when the corpora are absent (not in this repository:
 licence).
 """
 
@@ -78,6 +80,7 @@ def main() -> int:
     parser.add_argument("--no-ranker-protocol", action="store_true",
                         help="skip the ranker's cross-corpus and CV runs (about 2 minutes)")
     parser.add_argument("--cache", type=Path, help="passed to train_ranker.py")
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: the bundled)")
     args = parser.parse_args()
     corpora = [args.eval_dir / f"{c}.jsonl" for c in args.corpora]
     if not all(p.is_file() for p in corpora) or not args.scorer.is_file():
@@ -93,9 +96,10 @@ def main() -> int:
     from geoincidents.geoparser import Geoparser
     from geoincidents.mentions import MODEL, load_nlp
 
-    geoparser = Geoparser()
+    model = args.model or MODEL
+    geoparser = Geoparser(model=model)
     gazetteer = geoparser.gazetteer
-    ner_only = spacy.load(MODEL, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer",
+    ner_only = spacy.load(model, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer",
                                           "senter"])
     rows = {}
     for path in corpora:
@@ -106,7 +110,7 @@ def main() -> int:
         t0 = time.perf_counter()
         ner_docs = list(ner_only.pipe(texts, batch_size=64))
         t_ner = time.perf_counter() - t0
-        load_nlp()  # loaded before timing, as the NER-only model is
+        load_nlp(model)  # loaded before timing, as the NER-only model is
         t0 = time.perf_counter()
         predicted = [[p.to_dict() for p in places] for places in geoparser.pipe(texts)]
         t_ours = time.perf_counter() - t0

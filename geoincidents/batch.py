@@ -23,6 +23,28 @@ T = TypeVar("T")
 # A news article is rarely over 100 kB; a "document" of several megabytes is a dump or a
 # mistake, and at ~40k words/s it would run for minutes. Longer ones are refused, by name.
 DEFAULT_MAX_CHARS = 2_000_000
+# Documents handed to the work at once (its batch form runs spaCy over them with nlp.pipe): at
+# most this many, and no more characters than BATCH_CHARS unless one document is longer alone.
+BATCH_DOCS = 64
+BATCH_CHARS = 1_000_000
+
+
+class BatchWork:
+    """A work function with a batch form: ``work(task)`` for one task, ``work.many(tasks)``
+    for a list of them (the same results, in order, computed together: spaCy over a batch).
+
+    :func:`process` hands it whole batches; when ``many`` raises, the batch is done again one
+    task at a time, so a document that fails is reported alone and the others still succeed.
+    """
+
+    __slots__ = ("one", "many")
+
+    def __init__(self, one: Callable[[Any], Any], many: Callable[[list], list]) -> None:
+        self.one = one
+        self.many = many
+
+    def __call__(self, task: Any) -> Any:
+        return self.one(task)
 
 
 def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], *,
@@ -57,10 +79,13 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
         return
     if jobs <= 1:
         work = work or make_work()
-        for doc, task in tasks:
-            outcome = _attempt(work, task)
-            if _record(doc, outcome, fail_fast, errors):
-                yield doc, outcome[1]
+        # A work without a batch form goes document by document, so an interrupted run keeps
+        # every document finished before the interruption; a batch form loses at most the
+        # batch it was in.
+        for items in (_batches(tasks) if getattr(work, "many", None) is not None
+                      else ([item] for item in tasks)):
+            outcomes = _attempt_batch(work, [task for _, task in items])
+            yield from _results(items, outcomes, fail_fast, errors)
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -68,19 +93,45 @@ def process(inputs: Iterable[str], make_work: Callable[[], Callable[[Any], T]], 
     window: deque = deque()
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(make_work,)) as pool:
         try:
-            for doc, task in tasks:
-                window.append((doc, pool.submit(_run_in_worker, task)))
-                # A bounded number in flight: memory stays flat however long the feed is.
-                while len(window) >= 4 * jobs:
+            for items in _batches(tasks):
+                window.append((items, pool.submit(_run_in_worker, [t for _, t in items])))
+                # A bounded number of batches in flight: memory stays flat however long the
+                # feed is.
+                while len(window) >= 2 * jobs:
                     yield from _drain(window, fail_fast, errors)
             while window:
                 yield from _drain(window, fail_fast, errors)
         except BrokenProcessPool as err:
-            doc = window[0][0] if window else None
-            raise Interrupted(
-                "a worker process died (killed or out of memory)"
-                + (f" while processing {doc.source or doc.id}" if doc else "")
-                + "; the run stopped") from err
+            items = window[0][0] if window else None
+            where = ""
+            if items:
+                first = items[0][0]
+                where = f" while processing {first.source or first.id}" + (
+                    f" or one of the {len(items) - 1} document(s) after it in its batch"
+                    if len(items) > 1 else "")
+            raise Interrupted("a worker process died (killed or out of memory)" + where
+                              + "; the run stopped") from err
+
+
+def _batches(tasks: Iterable[tuple[Document, Any]]) -> Iterator[list[tuple[Document, Any]]]:
+    """Consecutive (document, task) pairs grouped by ``BATCH_DOCS`` and ``BATCH_CHARS``."""
+    batch: list = []
+    chars = 0
+    for item in tasks:
+        size = len(item[0].text)
+        if batch and (len(batch) >= BATCH_DOCS or chars + size > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += size
+    if batch:
+        yield batch
+
+
+def _results(items: list, outcomes: list, fail_fast: bool, errors: list[BadInput]):
+    for (doc, _), outcome in zip(items, outcomes):
+        if _record(doc, outcome, fail_fast, errors):
+            yield doc, outcome[1]
 
 
 def _tasks(inputs, prepare, fail_fast, errors, fatal, max_chars, progress, skip_ids, on_skip):
@@ -120,6 +171,25 @@ def _attempt(work, task) -> tuple[str, Any]:
         return ("error", f"unexpected {type(err).__name__}: {err}", False)
 
 
+def _attempt_batch(work, tasks: list) -> list[tuple]:
+    """The outcomes of a batch of tasks, in order: all at once through ``work.many`` when the
+    work has a batch form; one by one when it has not, or when the batch fails (so that the
+    failing document is reported alone, with its own error, and the rest still succeed)."""
+    many = getattr(work, "many", None)
+    if many is not None and len(tasks) > 1:
+        try:
+            results = many(tasks)
+        except Exception:  # noqa: BLE001 - redone one by one below, each failure on its own
+            log.debug("a batch of %d failed; retrying its documents one by one", len(tasks),
+                      exc_info=True)
+        else:
+            if len(results) == len(tasks):
+                return [("ok", r) for r in results]
+            log.debug("a batch of %d gave %d results; retrying one by one", len(tasks),
+                      len(results))
+    return [_attempt(work, task) for task in tasks]
+
+
 def _record(doc: Document, outcome, fail_fast: bool, errors: list[BadInput]) -> bool:
     if outcome[0] == "ok":
         return True
@@ -130,10 +200,8 @@ def _record(doc: Document, outcome, fail_fast: bool, errors: list[BadInput]) -> 
 
 
 def _drain(window: deque, fail_fast: bool, errors: list[BadInput]):
-    doc, future = window.popleft()
-    outcome = future.result()
-    if _record(doc, outcome, fail_fast, errors):
-        yield doc, outcome[1]
+    items, future = window.popleft()
+    yield from _results(items, future.result(), fail_fast, errors)
 
 
 _STOP: list[BaseException] = []  # a signal that asked the run to stop (see request_stop)
@@ -153,7 +221,6 @@ def check_stop() -> None:
         raise _STOP[0]
 
 
-DASK_BATCH = 64  # documents per Dask task: amortises scheduling, keeps results flowing
 DASK_CONNECT_TIMEOUT = "10s"
 
 
@@ -187,21 +254,11 @@ def _on_dask(address: str, make_work, tasks, jobs: int, fail_fast: bool,
                                 f"{err}") from err
     try:
         window: deque = deque()
-        batch: list = []
-
-        def submit(items):
+        for items in _batches(tasks):
             window.append((items, client.submit(_dask_batch, make_work, [t for _, t in items],
                                                 pure=False)))
-
-        for item in tasks:
-            batch.append(item)
-            if len(batch) >= DASK_BATCH:
-                submit(batch)
-                batch = []
-                while len(window) > 2 * max(jobs, 1):
-                    yield from _dask_drain(window, fail_fast, errors)
-        if batch:
-            submit(batch)
+            while len(window) > 2 * max(jobs, 1):
+                yield from _dask_drain(window, fail_fast, errors)
         while window:
             yield from _dask_drain(window, fail_fast, errors)
     finally:
@@ -218,9 +275,7 @@ def _dask_drain(window: deque, fail_fast: bool, errors: list[BadInput]):
         raise Interrupted(f"a Dask task failed ({type(err).__name__}: {err}); "
                                 f"the run stopped at {items[0][0].source or items[0][0].id}") \
             from err
-    for (doc, _), outcome in zip(items, outcomes):
-        if _record(doc, outcome, fail_fast, errors):
-            yield doc, outcome[1]
+    yield from _results(items, outcomes, fail_fast, errors)
 
 
 _DASK_WORK: dict = {}
@@ -231,8 +286,7 @@ def _dask_batch(make_work, tasks: list) -> list:
     key = repr(make_work)
     if key not in _DASK_WORK:
         _DASK_WORK[key] = make_work()
-    work = _DASK_WORK[key]
-    return [_attempt(work, task) for task in tasks]
+    return _attempt_batch(_DASK_WORK[key], tasks)
 
 
 _WORK: Callable | None = None
@@ -243,8 +297,8 @@ def _init_worker(make_work) -> None:
     _WORK = make_work()
 
 
-def _run_in_worker(task):
-    return _attempt(_WORK, task)
+def _run_in_worker(tasks: list) -> list[tuple]:
+    return _attempt_batch(_WORK, tasks)
 
 
 def default_jobs(inputs: Iterable[str]) -> int:

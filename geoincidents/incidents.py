@@ -157,13 +157,26 @@ class IncidentExtractor:
     def extract(self, text: str, published: dt.date | None = None, doc_id: str = "doc",
                 published_source: str | None = None) -> Report:
         """The incidents and places of one text."""
+        return self._report(text, self.geoparser.finder.analyse(text), published, doc_id,
+                            published_source)
+
+    def extract_many(self, items: Sequence[tuple[str, dt.date | None, str, str | None]]) \
+            -> list[Report]:
+        """:meth:`extract` for several ``(text, published, doc_id, published_source)``, in
+        order, with spaCy run over the texts together (``nlp.pipe``): the same reports."""
+        analysed = self.geoparser.finder.analyse_many([item[0] for item in items])
+        return [self._report(text, found, published, doc_id, source)
+                for (text, published, doc_id, source), found in zip(items, analysed)]
+
+    def _report(self, text: str, analysed, published: dt.date | None, doc_id: str,
+                published_source: str | None) -> Report:
         notes = []
         if published is None:
             published = dateline(text)
             published_source = "dateline" if published else None
         elif published_source is None:
             published_source = "given"
-        sentences, mentions = self.geoparser.finder.analyse(text)
+        sentences, mentions = analysed
         places = self.geoparser.resolver.resolve(text, mentions)
         starts = [m.start for m in mentions]  # sorted: mentions come in text order
         drafts = []

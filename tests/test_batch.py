@@ -189,3 +189,105 @@ def test_corpus_table_outputs(runner, tmp_path, suffix):
     assert incidents["inside_nato_airspace"].astype(bool).all()
     assert frame.geometry.x.iloc[0] == pytest.approx(
         geojson["features"][0]["geometry"]["coordinates"][0])
+
+
+# -- batches: the work's batch form (spaCy over many documents) -------------------------------
+
+
+def _batch_echo_work():
+    """A work with a batch form whose batch fails as a whole when one document is bad (as
+    nlp.pipe does); ``many`` records the batch sizes it was given, in its results."""
+    from geoincidents.batch import BatchWork
+
+    def one(doc):
+        if "boom" in doc.text:
+            raise ValueError(f"a bug document {doc.id} triggers")
+        return (doc.text.upper(), 1)
+
+    def many(docs):
+        return [(one(doc)[0], len(docs)) for doc in docs]
+
+    return BatchWork(one, many)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_document_in_a_batch_is_reported_alone(tmp_path, jobs):
+    texts = [f"doc {i}" for i in range(150)]
+    texts[70] = "boom"
+    errors: list = []
+    out = list(process([_feed(tmp_path, texts)], _batch_echo_work, jobs=jobs, errors=errors))
+    assert [d.id for d, _ in out] == [str(i) for i in range(150) if i != 70]
+    assert [r[0] for _, r in out] == [t.upper() for t in texts if t != "boom"]
+    assert [(e.doc_id, e.error) for e in errors] == [
+        ("70", "unexpected ValueError: a bug document 70 triggers")]
+    sizes = [r[1] for _, r in out]
+    assert max(sizes) > 1  # the healthy batches went through the batch form
+    batch_of_70 = [r[1] for d, r in out if 64 <= int(d.id) < 128]
+    assert set(batch_of_70) == {1}  # the failing batch was redone one document at a time
+
+
+def test_batches_are_bounded_by_documents_and_characters(monkeypatch):
+    from geoincidents import batch
+    from geoincidents.documents import Document
+
+    monkeypatch.setattr(batch, "BATCH_DOCS", 3)
+    monkeypatch.setattr(batch, "BATCH_CHARS", 10)
+    docs = [Document(str(i), "x" * n) for i, n in enumerate([2, 2, 2, 2, 9, 30, 1])]
+    sizes = [[d.id for d, _ in b] for b in batch._batches((d, d) for d in docs)]
+    assert sizes == [["0", "1", "2"], ["3"], ["4"], ["5"], ["6"]]
+
+
+@pytest.mark.parametrize("command,extra", [("places", []), ("places", ["--given-spans"]),
+                                           ("extract", ["--published", "2025-09-12"])])
+def test_batch_path_equals_one_document_at_a_time(runner, tmp_path, monkeypatch, command,
+                                                  extra):
+    """The batch form (nlp.pipe over a batch) gives the output of the one-document path."""
+    from geoincidents import batch
+
+    texts = ["Russian drones entered Polish airspace near Lublin on Wednesday.",
+             "Sirens sounded in Kyiv and Lviv overnight; Moscow denied it.",
+             "", "NATO ministers met in Brussels. Poland borders Belarus.",
+             "A balloon from Belarus closed Vilnius Airport.",
+             "Paris, Texas, saw storms; Paris, France, did not.\n" * 40] * 2
+    lines = []
+    for i, text in enumerate(texts):
+        found = [(m.start(), m.end()) for m in
+                 __import__("re").finditer(r"Lublin|Kyiv|Belarus|Paris", text)]
+        lines.append({"id": f"d{i}", "text": text,
+                      "toponyms": [{"start": s, "end": e} for s, e in found]})
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    args = [command, str(feed), "-j", "1", *extra]
+    batched = runner.invoke(cli, args, catch_exceptions=False)
+    monkeypatch.setattr(batch, "BATCH_DOCS", 1)  # every document alone: the one-document path
+    alone = runner.invoke(cli, args, catch_exceptions=False)
+    assert batched.exit_code == alone.exit_code == 0, batched.output
+    assert batched.stdout == alone.stdout and batched.stdout.count('"d11"') >= 1
+
+
+def test_a_bad_document_in_a_real_batch_is_reported_alone(runner, tmp_path):
+    lines = [{"id": f"d{i}", "text": "Drones flew over Lublin.",
+              "toponyms": [{"start": 17, "end": 23}]} for i in range(6)]
+    lines[3]["toponyms"] = [{"start": 17, "end": 99}]  # outside the text: this one fails
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    res = runner.invoke(cli, ["places", str(feed), "--given-spans", "-j", "1"])
+    assert res.exit_code == 1
+    assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == ["d0", "d1", "d2", "d4",
+                                                                      "d5"]
+    assert all(json.loads(x)["places"][0]["text"] == "Lublin" for x in res.stdout.splitlines())
+    assert res.stderr.count("warning: skipped") == 1
+    assert "line 4" in res.stderr and "span (17, 99) is outside the text" in res.stderr
+
+
+@pytest.mark.parametrize("command", ["places", "extract", "map"])
+def test_unknown_model_exit_1_one_line(runner, tmp_path, command):
+    story = tmp_path / "s.txt"
+    story.write_text("Sirens sounded in Kyiv.", encoding="utf-8")
+    args = [command, str(story), "--model", "en_core_web_nonesuch", "-j", "1"]
+    if command == "map":
+        args += ["-o", str(tmp_path / "maps")]
+    res = runner.invoke(cli, args)
+    assert res.exit_code == 1
+    assert res.stderr.strip().splitlines() == [
+        "Error: spaCy model 'en_core_web_nonesuch' is not installed"]

@@ -158,3 +158,20 @@ def test_overlong_document_is_refused_by_name(runner, tmp_path):
     assert res.exit_code == 1
     assert "dump.txt: 12,800 characters, over the limit of 5,000" in res.stderr
     assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == ["news"]
+
+
+def test_model_option_takes_a_pipeline_directory(runner, tmp_path):
+    """--model DIR loads a pipeline from disk; one without a senter gets a sentencizer."""
+    import spacy
+
+    from geoincidents.mentions import MODEL
+
+    spacy.load(MODEL, exclude=["parser", "senter"]).to_disk(tmp_path / "pipeline")
+    story = tmp_path / "s.txt"
+    story.write_text("Sirens sounded in Kyiv. Russian drones entered Polish airspace.",
+                     encoding="utf-8")
+    res = run(runner, "places", str(story), "--model", str(tmp_path / "pipeline"))
+    assert res.exit_code == 0, res.output
+    found = {p["text"]: p for p in json.loads(res.stdout)["places"]}
+    assert {"Kyiv", "Russian", "Polish"} <= set(found)
+    assert found["Polish"]["role"] == "location" and found["Russian"]["role"] == "actor"

@@ -235,3 +235,61 @@ def test_state_named_in_an_organisation_is_an_actor(parser):
     found = by_text(parser.geoparse(text))
     assert found["Texas"].role == "actor" and found["Texas"].precision == "admin1"
     assert found["Paris"].role == "location"
+
+
+def test_pos_and_lemmas_without_attribute_ruler_and_lemmatizer_match_them():
+    """The coarse POS derived from the fine tag (PosRules) and the be/get and place-verb checks
+    on word forms agree with what the attribute_ruler and lemmatizer, which no longer run, say."""
+    import spacy
+
+    from geoincidents.mentions import (
+        _PLACE_VERB_FORMS,
+        _PLACE_VERBS,
+        MODEL,
+        PosRules,
+        _passive_aux,
+        load_nlp,
+    )
+
+    assert {"attribute_ruler", "lemmatizer"} & set(load_nlp().pipe_names) == set()
+    full = spacy.load(MODEL, exclude=["parser"])  # tagger + attribute_ruler + lemmatizer
+    rules = PosRules.from_nlp(full)
+    text = ("Moscow has denied it. Kyiv was hit overnight and Poland borders Belarus, which lay "
+            "quiet; Lithuania's army got struck, Latvia is being shelled and Estonia isn't. "
+            "The drones sat in a field that faced Lublin, and Russia's envoy said he'd gone. "
+            "Warsaw quickly stated it ain't so, U.S. officials were also told, ’s been known.")
+    checked = 0
+    for tok in full(text):
+        assert rules.pos(tok) == tok.pos_, tok.text
+        if tok.pos_ in ("AUX", "ADV", "PART") or tok.lower_ in ("also", "quickly"):
+            assert _passive_aux(tok) == (tok.lemma_.lower() in ("be", "get")), tok.text
+            checked += 1
+        if tok.pos_ == "VERB" and tok.tag_ in ("VBD", "VBZ", "VBP", "VBN"):
+            assert (tok.lower_ in _PLACE_VERB_FORMS) == (tok.lemma_.lower() in _PLACE_VERBS), \
+                tok.text
+            checked += 1
+    assert checked > 15
+
+
+def test_roles_from_derived_pos(parser):
+    places = by_text(parser.geoparse("Moscow has denied it. Kyiv was hit overnight. Poland "
+                                     "borders Belarus. Polish airspace was closed."))
+    assert places["Moscow"].role == "actor"
+    assert places["Kyiv"].role == "location"
+    assert places["Poland"].role == "location"
+    assert places["Polish"].role == "location"
+
+
+def test_geoparse_many_equals_geoparse_one_at_a_time(parser, monkeypatch):
+    from geoincidents import mentions
+
+    monkeypatch.setattr(mentions, "MAX_CHUNK", 120)  # long texts go in pieces, as 100,000 would
+    texts = ["Russian drones entered Polish airspace near Lublin.", "",
+             "Sirens in Kyiv.\nMoscow denied it.\n" * 12,
+             "Paris, Texas, saw storms. " * 9 + "Tbilisi is the capital of Georgia."]
+    alone = [parser.geoparse(t) for t in texts]
+    assert parser.geoparse_many(texts) == alone
+    assert list(parser.pipe(iter(texts), batch_size=3)) == alone
+    assert len(alone[2]) == 24 and alone[2][-1].end > 300  # offsets past the first piece
+    spans = [(t, [(m.start, m.end) for m in ps]) for t, ps in zip(texts, alone)]
+    assert parser.resolve_many(spans) == [parser.resolve(t, s) for t, s in spans]

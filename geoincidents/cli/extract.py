@@ -28,7 +28,7 @@ from geoincidents.cli.options import (
 @gazetteer_options
 @batch_options
 @translate_errors
-def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_file,
+def extract(inputs, published, output, gazetteers, geocoder, user_agent, model, errors_file,
             fail_fast, max_chars, jobs, resume, dask):
     """Find the airspace incidents each INPUT reports and whether they were inside NATO airspace.
 
@@ -39,7 +39,7 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, errors_
     from geoincidents.airspace import Airspace
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
-    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
+    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
                    jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
                    errors_file=errors_file, resume=resume, output=output)
     airspace = Airspace.default()
@@ -106,19 +106,25 @@ def write_table(output: str, fmt: str, fill, commit=None) -> None:
         raise
 
 
-def extract_work(gazetteers, geocoder, user_agent):
-    """The per-document work of ``extract`` and ``map`` (built once per worker process): a
-    ``(document, publication date, date source)`` task -> Report."""
+def extract_work(gazetteers, geocoder, user_agent, model=None):
+    """The work of ``extract`` and ``map`` (built once per worker process): a ``(document,
+    publication date, date source)`` task -> Report, and its batch form (spaCy over a batch
+    of documents at once)."""
+    from geoincidents.batch import BatchWork
     from geoincidents.geoparser import from_options
     from geoincidents.incidents import IncidentExtractor
 
-    extractor = IncidentExtractor(from_options(gazetteers, geocoder, user_agent))
+    extractor = IncidentExtractor(from_options(gazetteers, geocoder, user_agent, model))
 
     def run(task):
         doc, day, source = task
         return extractor.extract(doc.text, day, doc.id, source)
 
-    return run
+    def run_many(tasks):
+        return extractor.extract_many([(doc.text, day, doc.id, source)
+                                       for doc, day, source in tasks])
+
+    return BatchWork(run, run_many)
 
 
 def run_documents(run, published, progress=None):

@@ -49,8 +49,8 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, errors_file, fail_fast, max_chars, jobs,
-                resume, dask):
+                gazetteers, geocoder, user_agent, model, errors_file, fail_fast, max_chars,
+                jobs, resume, dask):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -68,7 +68,7 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
         raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
     if resume:
         raise click.UsageError("--resume applies to places and extract (-o FILE), not to map")
-    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent), inputs=inputs,
+    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
                    jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
                    errors_file=errors_file)
     # What a run that processes nothing leaves untouched, for its error message.

@@ -89,7 +89,13 @@ def input_arguments(func: Callable) -> Callable:
 
 
 def gazetteer_options(func: Callable) -> Callable:
-    """--gazetteer FILE (repeatable), --geocoder NAME, --user-agent TEXT."""
+    """--gazetteer FILE (repeatable), --geocoder NAME, --user-agent TEXT, --model NAME."""
+    from geoincidents.mentions import MODEL
+
+    func = click.option("--model", default=MODEL, show_default=True, metavar="NAME",
+                        help="spaCy English pipeline for finding mentions: an installed "
+                        "package name or a pipeline directory (it needs ner and tagger; "
+                        "senter is used when present).")(func)
     func = click.option("--user-agent", help="User agent for online geocoders (Nominatim needs "
                         "one naming your application).")(func)
     func = click.option("--geocoder", default="offline", show_default=True,

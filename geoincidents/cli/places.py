@@ -27,7 +27,7 @@ from geoincidents.cli.options import (
 @gazetteer_options
 @batch_options
 @translate_errors
-def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors_file,
+def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, model, errors_file,
            fail_fast, max_chars, jobs, resume, dask):
     """List the places each INPUT document names: one JSON line per document.
 
@@ -35,7 +35,7 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     its precision (country, admin1, admin2, city, village, region, ...) and uncertainty, its
     role (location, or actor: "Russian drones", "Moscow said") and the gazetteer id.
     """
-    run = BatchRun(places_work, (tuple(gazetteers), geocoder, user_agent, given_spans),
+    run = BatchRun(places_work, (tuple(gazetteers), geocoder, user_agent, given_spans, model),
                    inputs=inputs, jobs=jobs, fail_fast=fail_fast, max_chars=max_chars,
                    dask=dask, errors_file=errors_file, resume=resume, output=output)
 
@@ -59,19 +59,28 @@ def places(inputs, given_spans, output, gazetteers, geocoder, user_agent, errors
     run.finish()
 
 
-def places_work(gazetteers, geocoder, user_agent, given_spans):
-    """The per-document work of ``places`` (built once per worker process)."""
+def places_work(gazetteers, geocoder, user_agent, given_spans, model=None):
+    """The work of ``places`` (built once per worker process): a document -> its places, and
+    its batch form (spaCy over a batch of documents at once)."""
+    from geoincidents.batch import BatchWork
     from geoincidents.geoparser import from_options
 
-    parser = from_options(gazetteers, geocoder, user_agent)
+    parser = from_options(gazetteers, geocoder, user_agent, model)
+
+    def spans(doc) -> list[tuple[int, int]]:
+        return [(int(t["start"]), int(t["end"])) for t in _toponyms(doc)]
 
     def run(doc):
         if given_spans:
-            spans = [(int(t["start"]), int(t["end"])) for t in _toponyms(doc)]
-            return parser.resolve(doc.text, spans)
+            return parser.resolve(doc.text, spans(doc))
         return parser.geoparse(doc.text)
 
-    return run
+    def run_many(docs):
+        if given_spans:
+            return parser.resolve_many([(doc.text, spans(doc)) for doc in docs])
+        return parser.geoparse_many([doc.text for doc in docs])
+
+    return BatchWork(run, run_many)
 
 
 def _toponyms(doc) -> list[dict]:
