@@ -93,6 +93,8 @@ _ADMIN_NEXT = frozenset({"county", "district", "province", "region", "oblast", "
 # Strong places: a single capitalised word that names one of these is a mention even untagged.
 _STRONG_FEATURES = frozenset({"country", "admin1", "continent", "region", "sea", "site"})
 _STRONG_CITY_POPULATION = 50_000
+_DIRECTIONS = frozenset("""north south east west northern southern eastern western central
+upper lower middle greater northeast northwest southeast southwest""".split())
 _LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "over"})
 
 
@@ -359,6 +361,8 @@ class MentionFinder:
         exactly that."""
         from geoincidents.gazetteer import normalize
 
+        if normalize(text) in _DIRECTIONS:  # "Eastern Sentry" is no Eastern Province body
+            return False
         return any(e.feature == "country" or (e.feature == "admin1" or e.capital)
                    and normalize(e.name) == normalize(text)
                    for e in self.gazetteer.lookup(text, codes=False))

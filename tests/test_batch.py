@@ -53,26 +53,6 @@ def test_killed_worker_fails_the_run_without_hanging(tmp_path):
         list(process([_feed(tmp_path, texts)], _dying_work, jobs=2, errors=[]))
 
 
-def test_killed_worker_during_resume_keeps_the_earlier_documents(tmp_path):
-    from geoincidents.cli.options import BatchRun
-
-    out = tmp_path / "out.jsonl"
-    out.write_text(json.dumps({"id": "0", "text": "fine"}) + "\n", encoding="utf-8")
-    texts = ["fine"] * 5 + ["die"] + ["fine"] * 20
-    run = BatchRun(_dying_work, (), inputs=[_feed(tmp_path, texts)], jobs=2, fail_fast=False,
-                   max_chars=1000, dask=None, errors_file=None, resume=True, output=str(out))
-    with pytest.raises(GeoIncidentsError, match="worker process died"):
-        with run.output_file(str(out)) as marks:
-            for record in run.earlier:
-                marks.fh.write(json.dumps(record) + "\n")
-            marks.mark(0)
-            for doc, text in run.documents():
-                marks.fh.write(json.dumps({"id": doc.id, "text": text}) + "\n")
-                marks.mark()
-    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert ids == [str(i) for i in range(len(ids))] and len(ids) <= 5  # whole, in order
-
-
 def test_places_with_two_jobs_equals_one(runner, tmp_path):
     lines = [{"id": f"d{i}", "text": t} for i, t in enumerate([
         "Russian drones entered Polish airspace near Lublin on Wednesday.",

@@ -5,12 +5,13 @@ nothing, and --no-clobber holds up to the rename."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from geoincidents.cli.main import cli
 from geoincidents.cli.options import BatchRun
-from geoincidents.errors import OutputError
+from geoincidents.errors import GeoIncidentsError, OutputError
 from geoincidents.fileio import atomic_write
 from geoincidents.outputs.geojson import FeatureWriter
 
@@ -46,14 +47,41 @@ def _run(tmp_path, out, *, resume=False, n=6, geojson=False, error=KeyboardInter
                     marks.mark()
                 writer.close()
         else:
-            with run.output_file(str(out)) as marks:
-                for record in run.earlier:
-                    marks.fh.write(json.dumps(record) + "\n")
-                marks.mark(0)
-                for doc, result in run.documents():
-                    marks.fh.write(json.dumps({"id": doc.id, "r": result}) + "\n")
-                    marks.mark()
+            _write_jsonl(run, out)
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def _write_jsonl(run, out):
+    """What ``places -o FILE.jsonl`` does with a run: earlier lines, then a line a document."""
+    with run.output_file(str(out)) as marks:
+        for record in run.earlier:
+            marks.fh.write(json.dumps(record) + "\n")
+        marks.mark(0)
+        for doc, result in run.documents():
+            marks.fh.write(json.dumps({"id": doc.id, "r": result}) + "\n")
+            marks.mark()
+
+
+def _dying_work():
+    def run(doc):
+        if "die" in doc.text:
+            os._exit(9)  # the worker process is killed mid-document
+        return doc.text
+    return run
+
+
+def test_killed_worker_during_resume_keeps_the_earlier_documents(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"id": "d0", "r": "fine"}) + "\n", encoding="utf-8")
+    feed = tmp_path / "f.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"d{i}", "text": "die" if i == 5 else "fine"})
+                            + "\n" for i in range(26)), encoding="utf-8")
+    run = BatchRun(_dying_work, (), inputs=[str(feed)], jobs=2, fail_fast=False,
+                   max_chars=1000, dask=None, errors_file=None, resume=True, output=str(out))
+    with pytest.raises(GeoIncidentsError, match="worker process died"):
+        _write_jsonl(run, out)
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"d{i}" for i in range(len(ids))] and len(ids) <= 5  # whole, in order
 
 
 def test_interrupted_run_without_earlier_output_keeps_whole_documents(tmp_path):
