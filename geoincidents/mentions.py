@@ -308,7 +308,8 @@ class MentionFinder:
                 if self.gazetteer.demonym(_strip_det(ent.text)):
                     accept(ent.start, ent.end, "demonym", label)
             elif label in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
-                if _after_settlement_noun(ent):  # "the village of Wyryki-Wola" tagged ORG
+                if _after_settlement_noun(ent) or _before_settlement_apposition(doc, ent.end):
+                    # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ..." tagged ORG
                     accept(ent.start, ent.end, "name", "pattern")
                 elif label in ("ORG", "PERSON") and self._strong(_strip_det(ent.text)):
                     kind = "site" if self._is_site(_strip_det(ent.text)) else "name"

@@ -293,3 +293,10 @@ def test_geoparse_many_equals_geoparse_one_at_a_time(parser, monkeypatch):
     assert len(alone[2]) == 24 and alone[2][-1].end > 300  # offsets past the first piece
     spans = [(t, [(m.start, m.end) for m in ps]) for t, ps in zip(texts, alone)]
     assert parser.resolve_many(spans) == [parser.resolve(t, s) for t, s in spans]
+
+
+def test_village_named_by_an_apposition_even_when_tagged_org(parser):
+    text = "Debris of a drone fell in Wyryki-Wola, a village in Włodawa County, on Wednesday."
+    found = by_text(parser.geoparse(text))
+    assert found["Wyryki-Wola"].precision == "admin2"  # placed by the county the text names
+    assert "Powiat włodawski" in (found["Wyryki-Wola"].note or "")
