@@ -5,9 +5,9 @@ nothing, and --no-clobber holds up to the rename."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
+from test_batch import _dying_work
 
 from geoincidents.cli.main import cli
 from geoincidents.cli.options import BatchRun
@@ -60,14 +60,6 @@ def _write_jsonl(run, out):
         for doc, result in run.documents():
             marks.fh.write(json.dumps({"id": doc.id, "r": result}) + "\n")
             marks.mark()
-
-
-def _dying_work():
-    def run(doc):
-        if "die" in doc.text:
-            os._exit(9)  # the worker process is killed mid-document
-        return doc.text
-    return run
 
 
 def test_killed_worker_during_resume_keeps_the_earlier_documents(tmp_path):
