@@ -87,12 +87,14 @@ class Resolver:
     def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Place]:
         """One place per mention, in the mentions' order."""
         candidates = [self._candidates(text, m) for m in mentions]
-        chosen = self._first_pass(text, mentions, candidates)
+        containers = self._containers(text, mentions, candidates)
+        anchors = _anchors(mentions, candidates)
+        chosen = self._first_pass(candidates, containers)
         # Passes 2-3: the ranker chooses each mention's place in the context of the others'
         # current choices (their countries and admin areas, not its own).
         for _ in range(2):
-            chosen = self._choose(mentions, candidates,
-                                  self._contexts(text, mentions, candidates, chosen))
+            chosen = self._choose(mentions, candidates, self._contexts(
+                mentions, candidates, chosen, containers, anchors))
         places = []
         context = _Context(mentions, chosen)
         for i, mention in enumerate(mentions):
@@ -109,23 +111,22 @@ class Resolver:
         from geoincidents.ranker import features
 
         candidates = [self._candidates(text, m) for m in mentions]
-        chosen = self._first_pass(text, mentions, candidates)
-        contexts = self._contexts(text, mentions, candidates, chosen)
+        containers = self._containers(text, mentions, candidates)
+        chosen = self._first_pass(candidates, containers)
+        contexts = self._contexts(mentions, candidates, chosen, containers,
+                                  _anchors(mentions, candidates))
         return [(m, cands, features(_clean(m.text), m.kind, m.role, _admin_level(m), cands, ctx))
                 for m, cands, ctx in zip(mentions, candidates, contexts)]
 
-    def _first_pass(self, text, mentions, candidates) -> list:
+    def _first_pass(self, candidates, containers) -> list:
         """Each mention on its own: the most important candidate (or the one inside the
         container named after it)."""
-        containers = self._containers(text, mentions, candidates)
         return [self._best(c, Counter(), Counter(), containers.get(i))
                 for i, c in enumerate(candidates)]
 
-    def _contexts(self, text, mentions, candidates, chosen) -> list:
+    def _contexts(self, mentions, candidates, chosen, containers, anchors) -> list:
         from geoincidents.ranker import Context
 
-        containers = self._containers(text, mentions, candidates)
-        anchors = _anchors(mentions, candidates)
         contributions = [_contribution(m, e, self.AMBIGUOUS_WEIGHT if _ambiguous(c) else 1.0)
                          for m, e, c in zip(mentions, chosen, candidates)]
         countries = sum((c for c, _ in contributions), Counter())
