@@ -374,7 +374,7 @@ _NAME_ENDINGS = ("", "a", "o", "ia", "s", "es")
 def _variants(name: str) -> list[tuple[str, frozenset[str] | None]]:
     """Other ways to look up a name the gazetteer lacks as written, each with the features a
     match may have: abbreviations spelt out ("Mt. Pleasant"), a settlement word dropped
-    ("Readington Township"), and a demonym's place ("Ohioans")."""
+    ("Hamilton Township"), and a demonym's place ("Ohioans")."""
     words = name.replace(".", ". ").split()
     out: list[tuple[str, frozenset[str] | None]] = []
     spelt = [_ABBREVIATED.get(w.rstrip(".").lower(), w) if w.endswith(".") or len(words) > 1
