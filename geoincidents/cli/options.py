@@ -200,22 +200,21 @@ class BatchRun:
         from geoincidents.fileio import Checkpoints, atomic_write
 
         existed = Path(path).exists()
-        marks: list = []
+        marks = None  # the Checkpoints over the temporary file, once it is open
 
         def salvage(fh) -> bool:
-            kept = bool(marks) and marks[0].salvage(fh)
+            kept = marks is not None and marks.salvage(fh)
             if kept:
-                click.echo(f"warning: interrupted; the {marks[0].documents} document(s) "
-                           f"finished are in "
-                           f"{path}: run again with --resume to process the rest", err=True)
+                click.echo(f"warning: interrupted; the {marks.documents} document(s) "
+                           f"finished are in {path}: run again with --resume to process the "
+                           "rest", err=True)
             elif existed:
                 click.echo(f"warning: interrupted; {path} left as it was", err=True)
             return kept
 
         with atomic_write(path, commit=lambda: self.done > 0, salvage=salvage) as fh:
-            marks.append(Checkpoints(fh, closing=closing,
-                                     allowed=not existed or self.resume))
-            yield marks[0]
+            marks = Checkpoints(fh, closing=closing, allowed=not existed or self.resume)
+            yield marks
 
     def finish(self) -> None:
         """Report the skipped documents (stderr, --errors FILE) and exit 1 when there are any,
