@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geoincidents.dates import DATE_RE, dateline, resolve
-from geoincidents.models import Mention, Place
+from geoincidents.models import Mention, Place, Region
 
 # Object words -> object class (matched on lower-case word starts).
 OBJECTS = (
@@ -98,6 +98,7 @@ class Incident:
     distance_to_border_km: float | None
     membership_date: dt.date
     sentences: tuple[tuple[int, int], ...] = ()
+    area: Region | None = None  # the location as a region (the point is inside it)
 
 
 @dataclass(frozen=True, slots=True)

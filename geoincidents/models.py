@@ -100,3 +100,27 @@ class Place:
             "geocoder": self.geocoder, "uncertainty_km": self.uncertainty_km,
             "feature": self.feature, "note": self.note,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where an incident happened, as a region: the intersection of what the text says.
+
+    ``geometry`` is a shapely Polygon/MultiPolygon with x = lon, y = lat; (``lat``, ``lon``) is a
+    representative point inside it and ``radius_km`` the greatest distance from that point to
+    the region's edge. ``constraints`` says, in words, what built it ("Włodawa county (hull of 9
+    gazetteer places, buffered 8 km)", "within 40 km of the border with Belarus").
+    """
+
+    geometry: Any
+    lat: float
+    lon: float
+    radius_km: float
+    area_km2: float
+    precision: str
+    constraints: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str:
+        return "; ".join(self.constraints)
+
