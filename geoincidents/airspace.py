@@ -194,6 +194,11 @@ class Airspace:
         member = self.membership.get(iso3)
         return self._names.get(iso3) or (member.name if member else iso3)
 
+    def geometry(self, iso3: str | None):
+        """A state's (or territory's) land + territorial sea, shapely lon/lat; None if absent."""
+        i = self._by_code.get(iso3) if iso3 else None
+        return None if i is None else self.features[i].geometry
+
     # -- one point ---------------------------------------------------------------------------------
 
     def check(self, lat: float, lon: float, date: dt.date | None = None) -> AirspaceVerdict:

@@ -1,8 +1,14 @@
 """Scoring the incident extractor against cases with expected answers.
 
 A case is ``{"id", "published", "text", "incidents": [{"object", "actor_iso3", "date",
-"country_iso3", "nato_member", "inside_nato_airspace", "lat", "lon", "max_error_km"}],
-"distractors": [...]}`` (see ``tests/data/incidents/cases.jsonl``).
+"country_iso3", "nato_member", "inside_nato_airspace", "lat", "lon", "max_error_km",
+"precision"}], "distractors": [...]}`` (see ``tests/data/incidents/``). ``precision`` is the
+truth's: ``site``, ``village``, ``city`` (a point), ``admin2``, ``admin1``, ``country``, ``sea``.
+
+Location is judged two ways: the point's distance to the truth (for point truths: within 50 km,
+within 10 km) and whether the truth lies inside the region the output states (the incident's
+``area`` when there is one, else the circle of its uncertainty, else the state's airspace for a
+country-level place).
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ class Score:
     object_ok: int = 0
     distractor_sites: int = 0
     errors_km: list[float] = field(default_factory=list)
+    point_truths: int = 0  # matched incidents whose truth is a site, village or city
+    within_50: int = 0
+    within_10: int = 0
+    in_region: int = 0
+    region_areas: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -44,11 +55,17 @@ class Score:
 
     def summary(self) -> str:
         med = statistics.median(self.errors_km) if self.errors_km else float("nan")
+        area = statistics.median(self.region_areas) if self.region_areas else float("nan")
+        points = self.point_truths or 1
         return (f"incidents: expected {self.expected}, predicted {self.predicted}, matched "
                 f"{self.matched}; recall {self.recall:.3f} precision {self.precision:.3f}; "
                 f"country {self.rate(self.country_ok):.3f}; NATO-at-date "
                 f"{self.rate(self.nato_ok):.3f}; date {self.rate(self.date_ok):.3f}; object "
                 f"{self.rate(self.object_ok):.3f}; location error median {med:.1f} km; "
+                f"point truths {self.point_truths}: within 50 km "
+                f"{self.within_50 / points:.3f}, within 10 km {self.within_10 / points:.3f}; "
+                f"truth inside stated region {self.rate(self.in_region):.3f} "
+                f"(median region {area:,.0f} km²); "
                 f"distractors reported as sites: {self.distractor_sites}")
 
 
@@ -57,9 +74,10 @@ def load_cases(path: str | Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def score_cases(cases: list[dict], extractor) -> Score:
+def score_cases(cases: list[dict], extractor, airspace=None) -> Score:
     """Run the extractor on every case and compare with the expected incidents."""
     score = Score()
+    airspace = airspace if airspace is not None else extractor.airspace
     for case in cases:
         published = dt.date.fromisoformat(case["published"])
         report = extractor.extract(case["text"], published, case["id"])
@@ -72,13 +90,12 @@ def score_cases(cases: list[dict], extractor) -> Score:
             if name and any(name == d or name in d for d in case.get("distractors") or []):
                 score.distractor_sites += 1
                 score.failures.append(f"{case['id']}: distractor {name!r} reported as a site")
-        for exp in expected:
-            best = _match(exp, predicted)
+        pairs = _assign(expected, predicted)
+        for exp, best in zip(expected, pairs):
             if best is None:
                 score.failures.append(f"{case['id']}: missed {exp['object']} in "
                                       f"{exp['country_iso3']}")
                 continue
-            predicted.remove(best)
             score.matched += 1
             if best.country_iso3 == exp["country_iso3"]:
                 score.country_ok += 1
@@ -97,31 +114,89 @@ def score_cases(cases: list[dict], extractor) -> Score:
                 score.failures.append(f"{case['id']}: date {best.date} != {want}")
             if best.object == exp["object"]:
                 score.object_ok += 1
-            if best.location is not None and best.location.lat is not None:
-                score.errors_km.append(haversine_km(exp["lat"], exp["lon"], best.location.lat,
-                                                    best.location.lon))
-        for extra in predicted:
+            loc = best.location
+            km = None
+            if loc is not None and loc.lat is not None:
+                km = haversine_km(exp["lat"], exp["lon"], loc.lat, loc.lon)
+                score.errors_km.append(km)
+            if exp.get("precision") in POINT_TRUTHS:
+                score.point_truths += 1
+                score.within_50 += km is not None and km <= 50
+                score.within_10 += km is not None and km <= 10
+                if km is None or km > 50:
+                    score.failures.append(f"{case['id']}: {km if km is None else round(km)} km "
+                                          f"from the truth ({loc.text if loc else None})")
+            inside, area = _in_region(exp, best, airspace)
+            score.in_region += inside
+            if area is not None:
+                score.region_areas.append(area)
+            if not inside:
+                score.failures.append(f"{case['id']}: truth outside the stated region "
+                                      f"({_describe(best)})")
+        for extra in (inc for inc in predicted if not any(inc is b for b in pairs)):
             score.failures.append(f"{case['id']}: unexpected incident at "
                                   f"{extra.location.text if extra.location else None}")
     return score
 
 
-def _match(exp: dict, predicted: list):
-    """The predicted incident for an expected one: within its tolerance (plus the prediction's
-    own uncertainty) or in the same state's airspace; the same state first, then the nearest."""
-    best, best_key = None, (True, float("inf"))
-    for inc in predicted:
-        loc = inc.location
-        if loc is None or loc.lat is None:
-            d = float("inf")
-        else:
-            d = haversine_km(exp["lat"], exp["lon"], loc.lat, loc.lon)
-        same_state = inc.country_iso3 == exp["country_iso3"] and (
-            inc.country_iso3 is not None or inc.inside_nato_airspace is False)
-        ok = d <= exp.get("max_error_km", 50) + (loc.uncertainty_km or 0 if loc else 0) \
-            or same_state
-        # A prediction in the expected state comes before a nearer one across a border.
-        key = (inc.country_iso3 != exp["country_iso3"], d)
-        if ok and (best is None or key < best_key):
-            best, best_key = inc, key
-    return best
+POINT_TRUTHS = ("site", "village", "city")
+
+
+def _in_region(exp: dict, inc, airspace) -> tuple[bool, float | None]:
+    """Whether the truth is inside the region the incident states, and that region's km²."""
+    loc = inc.location
+    if inc.area is not None:
+        import shapely
+
+        # shapely's x is the longitude.
+        return (bool(inc.area.geometry.covers(shapely.Point(exp["lon"], exp["lat"]))),
+                inc.area.area_km2)
+    if loc is None or loc.lat is None:
+        return False, None
+    if loc.precision == "country":
+        truth = airspace.check(exp["lat"], exp["lon"])
+        return truth.country_iso3 == loc.country_iso3, None
+    radius = loc.uncertainty_km or 0.0
+    km = haversine_km(exp["lat"], exp["lon"], loc.lat, loc.lon)
+    return km <= radius, 3.141592653589793 * radius * radius
+
+
+def _describe(inc) -> str:
+    if inc.area is not None:
+        return f"{inc.area.area_km2:,.0f} km²: {inc.area.note}"
+    loc = inc.location
+    if loc is None or loc.lat is None:
+        return "no location"
+    return f"{loc.text!r} {loc.precision} ±{loc.uncertainty_km} km"
+
+
+def _assign(expected: list[dict], predicted: list) -> list:
+    """The predicted incident for each expected one (or None), one-to-one: a candidate lies
+    within the truth's tolerance (plus its own uncertainty) or in the same state's airspace;
+    the assignment puts as many as possible in the expected state, then minimises distance."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    if not expected or not predicted:
+        return [None] * len(expected)
+    big = 1e12
+    cost = np.full((len(expected), len(predicted)), big)
+    for i, exp in enumerate(expected):
+        for j, inc in enumerate(predicted):
+            loc = inc.location
+            d = float("inf") if loc is None or loc.lat is None else \
+                haversine_km(exp["lat"], exp["lon"], loc.lat, loc.lon)
+            same_state = inc.country_iso3 == exp["country_iso3"] and (
+                inc.country_iso3 is not None or inc.inside_nato_airspace is False)
+            ok = d <= exp.get("max_error_km", 50) + (loc.uncertainty_km or 0 if loc else 0) \
+                or same_state
+            if ok:
+                # A prediction in the expected state comes before a nearer one across a border.
+                cost[i, j] = (0.0 if inc.country_iso3 == exp["country_iso3"] else 1e6) \
+                    + min(d, 1e5)
+    rows, cols = linear_sum_assignment(cost)
+    out = [None] * len(expected)
+    for i, j in zip(rows, cols):
+        if cost[i, j] < big:
+            out[i] = predicted[j]
+    return out

@@ -71,6 +71,21 @@ _HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likel
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told|vowed|announced|added|warned|stated|"
                           r"confirmed|reported)\s*$", re.I)
+# Where the objects came from or went: "launched from Belarus", "flew back into Ukraine",
+# "heading towards Lviv", "from Belarusian airspace".
+_ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
+                     r"(?:(?:territory|airspace|side) of\s+(?:the\s+)?)?$", re.I)
+_ROUTE = re.compile(r"\b(?:(?:head\w*|fl(?:ew|ying|ies|y)|mov\w*|continu\w*|return\w*|"
+                    r"turn\w*|back|went|going|bound)\s+(?:\w+\s+)?(?:in)?to(?:wards?)?|"
+                    r"toward|towards|in the direction of|via|bound for|heading for)\s+"
+                    r"(?:the\s+)?$", re.I)
+# Places of another event the report gives as context: "after an attack on the port of X",
+# "during a strike on X".
+_CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|its|their|"
+                      r"overnight|massive|large|russian|renewed)\s+){0,3}(?:\w+\s+)?"
+                      r"(?:attacks?|strikes?|raids?|bombardments?|shelling|assaults?)\s+"
+                      r"(?:on|against|of|in|near)\s+(?:the\s+)?(?:\w+\s+)?"
+                      r"(?:(?:port|city|town|village|region) of\s+)?$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
                    "admin1": 5, "country": 6, "region": 7}
 
@@ -135,9 +150,10 @@ class _Draft:
 class IncidentExtractor:
     """Finds incidents with a geoparser (mentions and places) and an airspace engine."""
 
-    def __init__(self, geoparser=None, airspace=None) -> None:
+    def __init__(self, geoparser=None, airspace=None, regions=None) -> None:
         self._geoparser = geoparser
         self._airspace = airspace
+        self._regions = regions
 
     @property
     def geoparser(self):
@@ -154,6 +170,14 @@ class IncidentExtractor:
 
             self._airspace = Airspace.default()
         return self._airspace
+
+    @property
+    def regions(self):
+        if self._regions is None:
+            from geoincidents.regions import RegionBuilder
+
+            self._regions = RegionBuilder(self.geoparser.resolver.gazetteer)
+        return self._regions
 
     def extract(self, text: str, published: dt.date | None = None, doc_id: str = "doc",
                 published_source: str | None = None) -> Report:
@@ -187,7 +211,11 @@ class IncidentExtractor:
         merged = _merge(drafts)
         incidents = []
         for n, draft in enumerate(merged, start=1):
-            incidents.append(self._finish(text, doc_id, n, draft, published))
+            pairs = []
+            for s0, s1 in sorted(draft.sentences):
+                lo, hi = bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)
+                pairs += zip(mentions[lo:hi], places[lo:hi])
+            incidents.append(self._finish(text, doc_id, n, draft, published, pairs))
         if incidents and published is None:
             notes.append("no publication date: relative dates unresolved")
         return Report(doc_id, published, published_source, incidents, places, notes)
@@ -259,6 +287,11 @@ class IncidentExtractor:
         return [(score, location)]
 
     def _site_score(self, text: str, m: Mention, p: Place) -> float:
+        role = place_role(text, m)
+        if role in ("origin", "route"):
+            return -4.0  # where it came from or went, not where it happened
+        if role in ("statement", "context"):
+            return -8.0
         before = text[max(0, m.start - 60):m.start]
         after = text[m.end:m.end + 30].lower()
         words = re.findall(r"[\w'’-]+", before.lower())
@@ -269,25 +302,18 @@ class IncidentExtractor:
         elif re.match(r"\s*(?:'s|’s)?\s*(?:airspace|territory|skies)", after) or \
                 re.search(r"\b(?:airspace|territory) of\s+(?:the\s+)?$", before.lower()):
             score += 6
-        elif re.search(r"\b(?:village|town|city|hamlet) of\s+$", before.lower()):
+        elif re.search(r"\b(?:village|town|city|hamlet|port|airport|base|airfield) of\s+$",
+                       before.lower()):
             score += 5
-        elif words and words[-1] in ("from", "toward", "towards"):
-            score -= 4  # where it came from or went, not where it happened
         elif any(w in _LOCATIVE for w in words[-5:]):
             score += 3 if words and words[-1] in _LOCATIVE else 2
         elif re.match(r"\s*airport", after) or m.kind == "name" and "airport" in m.text.lower():
             score += 4
         else:
             score -= 1
-        if _SPEECH.search(" ".join(words[-6:])) and (
-                words[-1:] and words[-1] in ("in", "at", "to")
-                or len(words) > 1 and words[-2] in ("in", "at", "to")):
-            score -= 8  # "said in Brussels", "a summit in Alaska", "diverted to Stuttgart"
-        elif words and words[-1] in ("in", "at") and _SPOKEN_AFTER.match(after):
-            score -= 8  # "the ministry in Warsaw said"
-        elif re.search(r"\b(?:diverted|rerouted|redirected)\b", " ".join(words[-8:])):
-            score -= 8  # "flights were diverted to Stuttgart, Nuremberg, Vienna"
         score += (7 - _PRECISION_RANK.get(p.precision or "region", 7)) * 0.3
+        if re.match(r"(?:'s|’s)\s+[A-Z]", text[m.end:m.end + 4]):
+            score -= 3  # "Oslo's Gardermoen airport": the container of the site named next
         return score
 
     def _actor(self, text, body, s0, in_sentence, location, obj_match):
@@ -318,12 +344,12 @@ class IncidentExtractor:
 
     # -- verdict ----------------------------------------------------------------------------------
 
-    def _finish(self, text, doc_id, n, draft: _Draft, published) -> Incident:
+    def _finish(self, text, doc_id, n, draft: _Draft, published, pairs) -> Incident:
         # The first sentence's date nearest the event words, else the earliest of the others.
         day, day_text = draft.dates[0] if draft.dates else (None, None)
         if draft.main_dates == 0 and draft.dates:
             day, day_text = min(draft.dates)
-        place = draft.location
+        place, area = self.regions.build(text, draft.location, draft.sentences, pairs)
         as_of = day or dt.date.today()
         country = name = member = inside = verdict = dist = None
         if draft.international and (place is None or place.precision in ("region", None)):
@@ -331,9 +357,11 @@ class IncidentExtractor:
             # zone": outside every state's territorial airspace, by the text's own words.
             member, inside, verdict = False, False, "outside"
         elif place is not None and place.lat is not None:
-            country, name, member, inside, verdict, dist = self._verdict(place, day)
+            country, name, member, inside, verdict, dist = self._verdict(place, day, area)
+        # The report is about the incident it tells first (its lead): that one is the main one.
         confidence = 0.35 + 0.1 * draft.cues + (0.15 if place is not None else 0) \
-            + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1)
+            + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1) \
+            + (0.05 if n == 1 else 0)
         s0, s1 = draft.sentences[0]
         return Incident(
             incident_id=f"{doc_id}#{n}", object=draft.obj, actor_iso3=draft.actor,
@@ -342,10 +370,10 @@ class IncidentExtractor:
             confidence=round(min(confidence, 0.99), 2), country_iso3=country,
             country_name=name, nato_member=member, inside_nato_airspace=inside, verdict=verdict,
             distance_to_border_km=dist, membership_date=as_of,
-            sentences=tuple(draft.sentences),
+            sentences=tuple(draft.sentences), area=area,
         )
 
-    def _verdict(self, place: Place, day: dt.date | None):
+    def _verdict(self, place: Place, day: dt.date | None, area: Region | None = None):
         air = self.airspace
         centre = air.check(place.lat, place.lon, day)
         if place.precision in ("country",) and place.country_iso3:
@@ -357,7 +385,19 @@ class IncidentExtractor:
                     centre.distance_to_border_km)
         radius = max(place.uncertainty_km or 0.0, 0.0)
         lats, lons = [place.lat], [place.lon]
-        if radius > 0:
+        if area is not None:
+            import shapely
+
+            # The region's outline (shapely's x is the longitude): all of it inside members'
+            # airspace, none of it, or some. Taken ~300 m inside, since a region clipped to a
+            # state shares that state's border, where a point is on both sides.
+            inner = area.geometry.buffer(-0.003)
+            edge = shapely.get_coordinates((area.geometry if inner.is_empty else inner)
+                                           .simplify(0.005))
+            step = max(1, len(edge) // 400)
+            lons += edge[::step, 0].tolist()
+            lats += edge[::step, 1].tolist()
+        elif radius > 0:
             from pyproj import Geod
 
             geod = Geod(ellps="WGS84")
@@ -375,6 +415,32 @@ class IncidentExtractor:
             verdict = "possible"
         return (centre.country_iso3, centre.country_name, centre.nato_member,
                 centre.inside_nato_airspace, verdict, centre.distance_to_border_km)
+
+
+def place_role(text: str, m: Mention) -> str:
+    """What a place is to the incident of its sentence: ``site`` (where it happened, the
+    default), ``origin`` (where the objects came from), ``route`` (where they went),
+    ``context`` (the place of another event the report mentions) or ``statement`` (where
+    something was said or met)."""
+    s0 = m.sentence[0] if m.sentence != (0, 0) else max(0, m.start - 80)
+    before = text[max(s0, m.start - 80):m.start]
+    after = text[m.end:m.end + 30]
+    words = re.findall(r"[\w'’-]+", before.lower())
+    if _ORIGIN.search(before):
+        return "origin"
+    if _ROUTE.search(before):
+        return "route"
+    if _CONTEXT.search(before):
+        return "context"
+    near = " ".join(words[-6:])
+    if _SPEECH.search(near) and (words[-1:] and words[-1] in ("in", "at", "to")
+                                 or len(words) > 1 and words[-2] in ("in", "at", "to")):
+        return "statement"  # "said in Brussels", "a summit in Alaska", "diverted to Stuttgart"
+    if words and words[-1] in ("in", "at") and _SPOKEN_AFTER.match(after.lower()):
+        return "statement"  # "the ministry in Warsaw said"
+    if re.search(r"\b(?:diverted|rerouted|redirected)\b", " ".join(words[-8:])):
+        return "statement"
+    return "site"
 
 
 _OBJECT_PRIORITY = ("drone", "missile", "balloon", "aircraft", "unknown")

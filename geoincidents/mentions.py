@@ -148,6 +148,11 @@ def load_nlp(model: str = MODEL):
     return nlp
 
 
+# Lower-case words after a name that make it an admin area ("Włodawa county", "Tulcea county").
+_AREA_WORDS = frozenset({"county", "province", "voivodeship", "voivodship", "oblast", "raion",
+                         "rayon", "district", "powiat", "municipality", "commune"})
+
+
 class PosRules:
     """The coarse part of speech the model's ``attribute_ruler`` would give a token, computed
     from its fine tag and lower-case form with the ruler's own patterns, without running it.
@@ -290,6 +295,10 @@ class MentionFinder:
             if airport_end is not None and not any(taken[end_tok:airport_end]):
                 # "Rzeszów airport": the airport, not the city it is named after.
                 end_tok, kind, role = airport_end, "site", "location"
+            elif kind == "name" and end_tok < len(doc) and not taken[end_tok] \
+                    and doc[end_tok].lower_ in _AREA_WORDS and doc[start_tok].text[:1].isupper():
+                # "Włodawa county": the county, not the town it is named after.
+                end_tok += 1
             span = doc[start_tok:end_tok]
             for i in range(start_tok, end_tok):
                 taken[i] = True
@@ -309,8 +318,10 @@ class MentionFinder:
                 if self.gazetteer.demonym(_strip_det(ent.text)):
                     accept(ent.start, ent.end, "demonym", label)
             elif label in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
-                if _after_settlement_noun(ent) or _before_settlement_apposition(doc, ent.end):
-                    # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ..." tagged ORG
+                if _after_settlement_noun(ent) or _before_settlement_apposition(doc, ent.end) \
+                        or _village_before_area(doc, ent.start, ent.end):
+                    # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
+                    # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
                 elif label in ("ORG", "PERSON") and self._strong(_strip_det(ent.text)):
                     kind = "site" if self._is_site(_strip_det(ent.text)) else "name"

@@ -29,6 +29,7 @@ from geoincidents.ranker import inside, prior
 ADMIN_WORDS = {
     "county": "admin2", "district": "admin2", "parish": "admin2", "powiat": "admin2",
     "raion": "admin2", "rayon": "admin2", "municipality": "admin2", "borough": "admin2",
+    "commune": "admin2",
     "province": "admin1", "oblast": "admin1", "region": "admin1", "voivodeship": "admin1",
     "voivodship": "admin1", "state": "admin1", "governorate": "admin1", "prefecture": "admin1",
     "department": "admin1", "canton": "admin1", "krai": "admin1", "republic": "admin1",

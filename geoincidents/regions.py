@@ -1,0 +1,494 @@
+"""Stage 3a: an incident's location as a region — the intersection of what the text says.
+
+A report places an incident by several constraints at once: the named place (when the gazetteer
+knows it), the admin areas named with it ("Wyryki-Wola, a village in Włodawa county in Poland's
+Lublin province"), the state whose airspace it was, "near the Belarusian border", "6 km from the
+border", "15 km north of Hrubieszów". Each becomes a geometry; the region is their intersection,
+its point a representative point inside it, its radius the farthest edge from that point.
+
+The text is never contradicted: a gazetteer match of the name that lies outside the areas the
+text names is a namesake; another candidate of the same name inside them is taken instead, and
+when there is none the region of the other constraints stands, with ``constraints`` saying what
+built it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geoincidents.models import Mention, Place, Region
+
+# "near the Ukrainian border" with no distance: how deep into the state a report means. Sites
+# so described in public reports of 2022-2025 lie 1-30 km from the line.
+NEAR_BORDER_KM = 40.0
+AT_BORDER_KM = 15.0
+# Gap between a place and the admin area named right after it: ", a village in", " in ",
+# " county in Poland's ", "(". No other clause may come between.
+_GAP_WORD = (r"(?:village|town|city|hamlet|settlement|commune|municipality|gmina|county|district|"
+             r"province|region|oblast|raion|voivodeship|powiat|small|tiny|rural|border|"
+             r"(?:north|south)?-?(?:east|west)?(?:ern)?|north|south|part|area|country's)")
+_CHAIN_GAP = re.compile(rf"^[\s,(]*(?:(?:a|an|the)\s+)?(?:{_GAP_WORD}\s+){{0,3}}?(?:in|of|near)?\s*"
+                        r"(?:the\s+)?$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$")
+_BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b", re.I)
+_BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
+_BORDER_DISTANCE = re.compile(
+    r"(?:(?:(?P<more>more than|over|at least|beyond)|(?P<less>less than|under|within|up to|"
+    r"no more than))\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)\b[^.;]{0,25}?\b(?:from|of)"
+    r"\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_BORDER_NEAR = re.compile(r"\b(?:near|close to|along|next to|not far from|by|beside|"
+                          r"in the vicinity of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_BORDER_AT = re.compile(r"\b(?:on|at|right on|right at)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_OFFSET = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)"
+    r"\s+(?:(?P<dir>(?:north|south)?-?(?:east|west)?|north|south)(?:ern)?\s+of|from|outside)"
+    r"\s+(?:the\s+)?(?:(?:town|city|village|port|airport) of\s+)?$", re.I)
+# "near Loviisa", "off the coastal town of Porvoo", "in the Kesälahti and Parikkala area": the
+# site is somewhere round the named place, not at it. Radii from public reports of 2022-2025
+# (sites 10-35 km from the place named).
+_VICINITY_BEFORE = re.compile(
+    r"\b(?P<word>near|close to|outside|off|off the coast of|in the vicinity of|not far from|"
+    r"around|in the)\s+(?:the\s+)?(?:(?:coastal|border|small|seaside|island)\s+)?"
+    r"(?:(?:town|city|village|port|island|municipality|resort)\s+of\s+)?"
+    r"(?:[\w-]+\s+(?:and|or)\s+)?$", re.I)
+_AREA_AFTER = re.compile(r"^\s+(?:area|region|vicinity)\b", re.I)
+VICINITY_KM = {"off": 40.0, "off the coast of": 40.0, "area": 30.0}
+NEAR_KM = 30.0
+NEAR_VILLAGE_KM = 10.0  # "in farmland near Mniszków": a village is named for what is close
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+             "southwest": 225, "west": 270, "northwest": 315}
+_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4, "admin1": 5,
+         "country": 6, "region": 7}
+_POINTS = ("coordinates", "site", "village", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    geometry: object  # shapely, x = lon
+    words: str
+    level: str  # the precision it supports on its own
+    strength: int  # lower is kept first when constraints contradict each other
+
+
+class RegionBuilder:
+    """Builds :class:`Region` s from an incident's site and the text around it."""
+
+    def __init__(self, gazetteer=None, areas=None) -> None:
+        self._gazetteer = gazetteer
+        self._areas = areas
+
+    @property
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from geoincidents.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    @property
+    def areas(self):
+        if self._areas is None:
+            from geoincidents.areas import AdminAreas
+
+            self._areas = AdminAreas.default()
+        return self._areas
+
+    def build(self, text: str, site: Place | None, sentences: Sequence[tuple[int, int]],
+              pairs: Sequence[tuple[Mention, Place]]) -> tuple[Place | None, Region | None]:
+        """The incident's region and its site restated from it (point, precision, radius).
+
+        ``pairs`` are the mentions of the incident's sentences with their places, in text order.
+        """
+        if site is None or site.lat is None:
+            return site, None
+        entry = self.gazetteer.get(site.gazetteer_id) if site.gazetteer_id else None
+        # The site is an area: a name placed in the area named with it ("in Włodawa county"),
+        # or an area itself ("Polish airspace", "Hrubieszów county").
+        fallback = entry is not None and entry.feature in ("admin1", "admin2", "country")
+        offset = site.gazetteer_id is None and site.geocoder == "offline"  # "15 km east of X"
+        constraints = self._constraints(text, site, pairs, fallback)
+        if not constraints and not fallback and not offset:
+            around = _around(text, site, _sentence_of(site, pairs))
+            if around is not None:
+                region = _region(around.geometry, [around.words], "region", None)
+            else:
+                region = self._own(site, entry)
+            return _restate(site, region), region
+        if fallback and entry is not None:
+            area = self.areas.of_entry(entry)
+            if area is not None:
+                constraints.append(_Constraint(area.geometry, f"in {area.name} ({area.how})",
+                                               area.level, _STRENGTH[area.level]))
+        geometry, words, levels = _intersect(constraints)
+        if geometry is None:
+            region = self._own(site, entry)
+            return _restate(site, region), region
+        if fallback or offset:
+            kept = None
+            if offset:
+                kept = _disc(site.lat, site.lon, site.uncertainty_km or 1.0)
+                words.insert(0, site.note or "offset")
+        else:
+            kept = self._fit(site, entry, geometry)
+            if kept is None:
+                # A namesake outside the areas the text names: look for the right one.
+                moved = self._relocate(site, entry, geometry)
+                if moved is not None:
+                    site, entry = moved
+                    kept = _disc(site.lat, site.lon, max(site.uncertainty_km or 2.0, 2.0))
+                    words.insert(0, f"{entry.name} (the one in the named area)")
+                else:
+                    words.insert(0, f"{site.text!r} not in the gazetteer within these areas")
+            else:
+                words.insert(0, f"{site.name or site.text} ±{site.uncertainty_km:g} km")
+            around = _around(text, site, _sentence_of(site, pairs)) if kept is not None else None
+            if around is not None:
+                both = _polygons(geometry.intersection(around.geometry))
+                if not both.is_empty and both.area > 0:
+                    words[0] = around.words
+                    region = _region(both, words, "region", None)
+                    return _restate(site, region), region
+        if kept is not None:
+            both = geometry.intersection(kept)
+            if not both.is_empty and both.area > 0:
+                point = (site.lat, site.lon) if not offset else None
+                region = _region(_polygons(both), words, _finest(levels, site.precision),
+                                 point)
+                return _restate(site, region), region
+        region = _region(geometry, words, _coarse_level(levels), None)
+        return _restate(site, region, unresolved=not (fallback or offset)), region
+
+    # -- constraints ---------------------------------------------------------------------------
+
+    def _constraints(self, text, site, pairs, fallback) -> list[_Constraint]:
+        out: list[_Constraint] = []
+        chain = _chain(text, site, pairs)
+        states = {p.country_iso3 for _, p in chain if p.precision == "country" and p.country_iso3}
+        for _, p in chain:
+            if p.precision in ("admin1", "admin2") and p.gazetteer_id:
+                entry = self.gazetteer.get(p.gazetteer_id)
+                area = self.areas.of_entry(entry) if entry is not None else None
+                if area is not None:
+                    out.append(_Constraint(area.geometry, f"in {area.name} ({area.how})",
+                                           area.level, _STRENGTH[area.level]))
+                    if p.country_iso3:
+                        states.add(p.country_iso3)
+        state = next(iter(states)) if len(states) == 1 else site.country_iso3
+        if len(states) == 1 or fallback:
+            area = self._state(state)
+            if area is not None:
+                out.append(_Constraint(area.geometry, f"in {area.name}", "country", 0))
+        sentence = _sentence_of(site, pairs)
+        band = self._border(text, state, sentence, pairs)
+        if band is not None:
+            out.append(band)
+        offset = _offset(text, site, sentence, pairs)
+        if offset is not None:
+            out.append(offset)
+        return out
+
+    def _state(self, iso3: str | None):
+        if not iso3:
+            return None
+        entry = self.gazetteer.country(iso3)
+        return self.areas.of_entry(entry) if entry is not None else None
+
+    def _border(self, text, state, sentence, pairs) -> _Constraint | None:
+        """"near the Belarusian border", "6 km from the border with Ukraine": a band inside the
+        state along that border."""
+        if not state:
+            return None
+        for m, p in pairs:
+            if not (sentence[0] <= m.start < sentence[1]) or not p.country_iso3 \
+                    or p.country_iso3 == state or p.precision != "country":
+                continue
+            after, before = text[m.end:m.end + 20], text[max(sentence[0], m.start - 60):m.start]
+            if _BORDER_AFTER.match(after):
+                lead = before
+            elif _BORDER_BEFORE.search(before):
+                lead = before[:_BORDER_BEFORE.search(before).start()]
+            else:
+                continue
+            distance = _BORDER_DISTANCE.search(lead)
+            if distance and distance.group("more"):
+                # "more than 200 km from the border": the state beyond most of that distance.
+                km = _km(distance)
+                near = self.areas.border_band(state, p.country_iso3, 0.8 * km)
+                whole = self._state(state)
+                if near is None or whole is None:
+                    continue
+                beyond = _polygons(whole.geometry.difference(near.geometry))
+                if beyond.is_empty:
+                    continue
+                return _Constraint(beyond, f"{distance.group(0).strip()} border with {p.name} "
+                                   f"(at least {0.8 * km:g} km from it)", "region", 3)
+            if distance:
+                km = _km(distance)
+                width = (1.1 if distance.group("less") else 1.3) * km + 3.0
+                words = f"{distance.group(0).strip()} border"
+            elif _BORDER_AT.search(lead):
+                width, words = AT_BORDER_KM, "at the border"
+            else:
+                width, words = NEAR_BORDER_KM, "near the border"
+            band = self.areas.border_band(state, p.country_iso3, width)
+            if band is None:
+                continue
+            return _Constraint(band.geometry, f"{words} with {p.name} (within {width:g} km of "
+                               f"it)", "region", 3)
+        return None
+
+    # -- the named place -------------------------------------------------------------------------
+
+    def _own(self, site: Place, entry) -> Region:
+        """The region of a place on its own: its area's polygon, or its uncertainty circle."""
+        if entry is not None and site.precision in ("admin1", "admin2", "country"):
+            area = self.areas.of_entry(entry)
+            if area is not None:
+                point = None if site.precision == "country" else (site.lat, site.lon)
+                return _region(area.geometry, [f"{area.name} ({area.how})"], site.precision,
+                               point)
+        radius = max(site.uncertainty_km or 0.0, 0.5)
+        return _region(_disc(site.lat, site.lon, radius),
+                       [f"{site.name or site.text} ±{radius:g} km"], site.precision or "region",
+                       (site.lat, site.lon))
+
+    def _fit(self, site: Place, entry, geometry):
+        """The site's circle when the site lies in (or within its radius of) the region."""
+        import shapely
+
+        radius = max(site.uncertainty_km or 2.0, 2.0)
+        disc = _disc(site.lat, site.lon, radius)
+        # shapely's x is the longitude.
+        if geometry.covers(shapely.Point(site.lon, site.lat)) or geometry.intersects(disc):
+            return disc
+        return None
+
+    def _relocate(self, site: Place, entry, geometry):
+        """Another gazetteer place of the same name inside the region, the most important."""
+        import shapely
+
+        from geoincidents.ranker import prior
+
+        found = []
+        for cand in self.gazetteer.lookup(site.text):
+            if entry is not None and cand.gazetteer_id == entry.gazetteer_id:
+                continue
+            if cand.feature in ("city", "village", "site") and geometry.covers(
+                    shapely.Point(cand.lon, cand.lat)):
+                found.append(cand)
+        if not found:
+            return None
+        best = max(found, key=prior)
+        from geoincidents.places import _place
+
+        moved = _place(Mention(site.start, site.end, site.text, "name", site.role), best,
+                       site.geocoder or "offline", name=best.name)
+        return moved, best
+
+
+_STRENGTH = {"country": 0, "admin1": 1, "admin2": 2, "region": 3}
+
+
+def _chain(text: str, site: Place, pairs) -> list[tuple[Mention, Place]]:
+    """The places named right after the site as its containers: "X, a village in Włodawa
+    county in Poland's Lublin province" -> Włodawa county, Poland, Lublin province."""
+    out = []
+    end = site.end
+    for m, p in pairs:
+        if m.start < end:
+            continue
+        gap = text[end:m.start]
+        if len(gap) > 45 or not _CHAIN_GAP.match(gap) or re.search(r"[.;:]|\band\b|\bwhile\b|"
+                                                                   r"\bbut\b|\bfrom\b", gap):
+            break
+        if p.precision in ("admin1", "admin2", "country") and p.role == "location" \
+                or m.kind == "demonym" and p.precision == "country":
+            out.append((m, p))
+            end = m.end
+        else:
+            break
+    return out
+
+
+def _sentence_of(site: Place, pairs) -> tuple[int, int]:
+    for m, _ in pairs:
+        if m.start == site.start:
+            return m.sentence
+    return (site.start, site.end)
+
+
+def _offset(text, site, sentence, pairs) -> _Constraint | None:
+    """"15 km north of Hrubieszów" said of the site: a sector of a ring about the reference."""
+    for m, p in pairs:
+        if m.start == site.start or not (sentence[0] <= m.start < sentence[1]) \
+                or p.lat is None or p.precision not in _POINTS:
+            continue
+        match = _OFFSET.search(text[max(sentence[0], m.start - 60):m.start])
+        if not match:
+            continue
+        km = _km(match)
+        direction = (match.group("dir") or "").lower().replace("-", "")
+        bearing = _BEARINGS.get(direction)
+        ring = _ring(p.lat, p.lon, km, bearing, p.uncertainty_km or 0.0)
+        return _Constraint(ring, f"{match.group(0).strip()} {p.name or p.text}", "region", 2)
+    return None
+
+
+def _around(text: str, site: Place, sentence) -> _Constraint | None:
+    """The site said to be round the place it names: "20 km south-west of the village of
+    Chilia Veche" (a ring sector about it), "near Loviisa", "off Porvoo", "in the Parikkala
+    area" (a circle about it)."""
+    before = text[max(sentence[0], site.start - 60):site.start]
+    after = text[site.end:site.end + 20]
+    radius = max(site.uncertainty_km or 0.0, 0.0)
+    name = site.name or site.text
+    match = _OFFSET.search(before)
+    if match:
+        direction = (match.group("dir") or "").lower().replace("-", "")
+        ring = _ring(site.lat, site.lon, _km(match), _BEARINGS.get(direction), radius)
+        return _Constraint(ring, f"{match.group(0).strip()} {name}", "region", 2)
+    near = _VICINITY_BEFORE.search(before)
+    word = near.group("word").lower() if near else None
+    if word == "in the" and not _AREA_AFTER.match(after):
+        word = None
+    if word is None and _AREA_AFTER.match(after):
+        word = "area"
+    if word is None:
+        return None
+    km = VICINITY_KM.get("area" if word == "in the" else word,
+                         NEAR_VILLAGE_KM if site.precision == "village" else NEAR_KM) + radius
+    phrase = f"in the {name} area" if word in ("in the", "area") else f"{word} {name}"
+    return _Constraint(_disc(site.lat, site.lon, km), f"{phrase} (within {km:g} km of it)",
+                       "region", 2)
+
+
+def _km(match) -> float:
+    km = float(match.group("num").replace(",", "."))
+    return km * 1.609344 if match.group("unit").lower() in ("miles", "mi") else km
+
+
+def _intersect(constraints: list[_Constraint]):
+    """The intersection of the constraints, strongest first; one that would empty it is left
+    out (and said so)."""
+    geometry, words, levels = None, [], []
+    for c in sorted(constraints, key=lambda c: c.strength):
+        if c.words in words:
+            continue
+        if geometry is None:
+            geometry = c.geometry
+        else:
+            both = geometry.intersection(c.geometry)
+            if both.is_empty or both.area <= 0:
+                words.append(f"ignored as contradictory: {c.words}")
+                continue
+            geometry = _polygons(both)
+        words.append(c.words)
+        levels.append(c.level)
+    return geometry, words, levels
+
+
+def _finest(levels: list[str], own: str | None) -> str:
+    return min([own or "region", *levels], key=lambda lv: _RANK.get(lv, 7))
+
+
+def _coarse_level(levels: list[str]) -> str:
+    named = [lv for lv in levels if lv in ("admin1", "admin2", "country")]
+    return min(named, key=lambda lv: _RANK[lv]) if named else "region"
+
+
+# -- geometry ---------------------------------------------------------------------------------
+
+
+def _local(lat: float, lon: float):
+    """Transformers to and from a local azimuthal equidistant plane (metres) about a point."""
+    from pyproj import Transformer
+
+    proj = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+    fwd = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    inv = Transformer.from_crs(proj, "EPSG:4326", always_xy=True)
+    return fwd, inv
+
+
+def project(geom, transformer):
+    """A shapely geometry through a pyproj transformer (built with ``always_xy``)."""
+    import numpy as np
+    import shapely
+
+    def move(xy):
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, move)
+
+
+def _disc(lat: float, lon: float, km: float):
+    """A geodesic circle as a lon/lat polygon."""
+    import shapely
+    _, inv = _local(lat, lon)
+    return project(shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=16), inv)
+
+
+def _ring(lat, lon, km, bearing, slack_km):
+    """Distances 0.7-1.3 x km (plus the reference's own radius), within ±35° of the bearing."""
+    import shapely
+    _, inv = _local(lat, lon)
+    outer = (1.3 * km + 2.0 + slack_km) * 1000.0
+    inner = max(0.0, 0.7 * km - 2.0 - slack_km) * 1000.0
+    shape = shapely.Point(0, 0).buffer(outer, quad_segs=16)
+    if inner > 0:
+        shape = shape.difference(shapely.Point(0, 0).buffer(inner, quad_segs=16))
+    if bearing is not None:
+        pts = [(0.0, 0.0)]
+        for k in range(-7, 8):
+            a = math.radians(bearing + k * 5.0)
+            pts.append((2 * outer * math.sin(a), 2 * outer * math.cos(a)))
+        shape = shape.intersection(shapely.Polygon(pts))
+    return project(shape, inv)
+
+
+def _polygons(geom):
+    """The areal part of a geometry as a Polygon or MultiPolygon."""
+    import shapely
+
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+    parts += [p for g in getattr(geom, "geoms", []) if g.geom_type == "MultiPolygon"
+              for p in g.geoms]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def _region(geometry, words: list[str], precision: str, point) -> Region:
+    import shapely
+    from pyproj import Geod
+
+    from geoincidents.gazetteer import haversine_km
+
+    if point is None or not geometry.buffer(1e-9).covers(shapely.Point(point[1], point[0])):
+        # The centre of the smallest circle round the region when it lies inside, else a point
+        # well inside: what keeps the stated radius smallest.
+        centre = shapely.minimum_bounding_circle(geometry).centroid
+        if not geometry.covers(centre):
+            from shapely.ops import polylabel
+
+            centre = polylabel(max(getattr(geometry, "geoms", [geometry]),
+                                               key=lambda g: g.area), tolerance=0.001)
+        point = (centre.y, centre.x)  # shapely's x is the longitude
+    lat, lon = point
+    edge = shapely.get_coordinates(geometry.simplify(0.001))
+    radius = max((haversine_km(lat, lon, y, x) for x, y in edge), default=0.0)
+    area = abs(Geod(ellps="WGS84").geometry_area_perimeter(geometry)[0]) / 1e6
+    return Region(geometry, round(lat, 5), round(lon, 5), round(radius, 1), round(area, 1),
+                  precision, tuple(words))
+
+
+def _restate(site: Place, region: Region, unresolved: bool = False) -> Place:
+    """The site as the region states it: its point, radius and precision."""
+    if region.precision == "country":
+        return site  # the state's whole airspace: the verdict treats it as such
+    return replace(site, lat=region.lat, lon=region.lon, uncertainty_km=region.radius_km,
+                   precision=region.precision, note=region.note,
+                   gazetteer_id=None if unresolved else site.gazetteer_id)
