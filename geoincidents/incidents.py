@@ -206,8 +206,16 @@ class IncidentExtractor:
         starts = [m.start for m in mentions]  # sorted: mentions come in text order
         drafts = []
         for s0, s1 in sentences:
-            lo, hi = bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)
-            drafts += self._drafts(text, (s0, s1), mentions[lo:hi], places[lo:hi], published)
+            inherit = None
+            for c0, c1 in _clauses(text, s0, s1, mentions, places, starts):
+                lo, hi = bisect.bisect_left(starts, c0), bisect.bisect_left(starts, c1)
+                found = self._drafts(text, (c0, c1), mentions[lo:hi], places[lo:hi], published,
+                                     inherit)
+                for d in found:
+                    if inherit is not None and d.actor is None:
+                        d.actor, d.attribution = inherit.actor, inherit.attribution
+                drafts += found
+                inherit = found[0] if found else inherit
         merged = _merge(drafts)
         incidents = []
         for n, draft in enumerate(merged, start=1):
@@ -223,23 +231,26 @@ class IncidentExtractor:
     # -- one sentence ---------------------------------------------------------------------------
 
     def _drafts(self, text, sentence, mentions: Sequence[Mention], places: Sequence[Place],
-                published) -> list[_Draft]:
-        """The incident(s) one sentence reports: usually one; one per state when it names the
-        airspace of several ("violated Danish airspace ... entering Swedish airspace")."""
+                published, inherit: _Draft | None = None) -> list[_Draft]:
+        """The incident(s) one sentence (or clause) reports: usually one; one per state when it
+        names the airspace of several ("violated Danish airspace ... entering Swedish
+        airspace"). ``inherit`` is the draft of the clause before, whose object "another" or
+        "a second" refers to."""
         s0, s1 = sentence
         body = text[s0:s1]
         obj_match = _OBJECT_RE.search(body)
+        anaphor = obj_match is None and inherit is not None and _ANAPHOR.search(body)
         event = _EVENT_RE.search(body)
         airspace = _AIRSPACE_RE.search(body)
         airport = _AIRPORT_RE.search(body) and re.search(r"\b(?:closed|closure|shut|suspended|"
                                                          r"halted)\b", body, re.I)
-        if not ((obj_match and (event or airspace)) or airspace
+        if not (((obj_match or anaphor) and (event or airspace)) or airspace
                 or (airport and obj_match)) or _NOT_INCIDENT.search(body):
             return []
         if event and not airspace and _HYPOTHETICAL.search(text[max(s0, s0 + event.start() - 30):
                                                                 s0 + event.start()]):
             return []  # "must be able to detect and intercept drones": not something that happened
-        obj = _object(body)
+        obj = inherit.obj if anaphor else _object(body)
         in_sentence = list(zip(mentions, places))  # the sentence's own mentions
         scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
                   if m.role == "location" and p.lat is not None]
@@ -444,6 +455,35 @@ def place_role(text: str, m: Mention) -> str:
 
 
 _OBJECT_PRIORITY = ("drone", "missile", "balloon", "aircraft", "unknown")
+
+
+# "..., while fragments of another were scattered near Cześniki": a clause about a second
+# object of the same kind.
+_ANAPHOR = re.compile(r"\b(?:another|a second|a third|a fourth|the other|the second|the third|"
+                      r"one more)\b", re.I)
+_CLAUSE_CUT = re.compile(r",\s+(?:while|whereas|and)\s+|;\s+")
+
+
+def _clauses(text: str, s0: int, s1: int, mentions, places, starts) -> list[tuple[int, int]]:
+    """A sentence, or its two clauses when each reports an event at its own place: "a drone
+    was found at Czosnówka in Biała Podlaska county, while fragments of another were scattered
+    in Cześniki in Zamość county"."""
+
+    def placed(a: int, b: int) -> bool:
+        lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        return any(m.role == "location" and p.lat is not None
+                   and p.precision not in ("country", "region", None)
+                   for m, p in zip(mentions[lo:hi], places[lo:hi]))
+
+    body = text[s0:s1]
+    for cut in _CLAUSE_CUT.finditer(body):
+        second = body[cut.end():]
+        if not ((_OBJECT_RE.search(second) or _ANAPHOR.search(second))
+                and _EVENT_RE.search(second)):
+            continue
+        if placed(s0, s0 + cut.start()) and placed(s0 + cut.end(), s1):
+            return [(s0, s0 + cut.start()), (s0 + cut.end(), s1)]
+    return [(s0, s1)]
 
 
 def _object(body: str) -> str:

@@ -153,6 +153,10 @@ _AREA_WORDS = frozenset({"county", "province", "voivodeship", "voivodship", "obl
                          "rayon", "district", "powiat", "municipality", "commune"})
 
 
+# "a Geran-type drone", "Kilo-class", "Shahed-style": a name before these names a model.
+_MODEL_WORDS = frozenset({"type", "class", "style", "series", "model", "variant"})
+
+
 class PosRules:
     """The coarse part of speech the model's ``attribute_ruler`` would give a token, computed
     from its fine tag and lower-case form with the ruler's own patterns, without running it.
@@ -278,8 +282,10 @@ class MentionFinder:
         found: list[Mention] = []
         # Words of the people's full names in this text ("Sheriff Bob Clark"): a later "Clark
         # said" is that person, not Clark County.
+        # Not a state's adjective spaCy took into a name ("Danish F-16s" tagged PERSON).
         people = {t.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1
-                  for t in ent if t.text[:1].isupper() and t.is_alpha}
+                  for t in ent if t.text[:1].isupper() and t.is_alpha
+                  and not (t.tag_ == "JJ" and self.gazetteer.demonym(t.text))}
 
         def accept(start_tok: int, end_tok: int, kind: str, label: str,
                    role: str | None = None) -> None:
@@ -287,6 +293,9 @@ class MentionFinder:
             start_tok, end_tok = _trim(span)
             if start_tok >= end_tok or any(taken[start_tok:end_tok]):
                 return
+            if kind == "name" and end_tok + 1 < len(doc) and doc[end_tok].text == "-" \
+                    and doc[end_tok + 1].lower_ in _MODEL_WORDS:
+                return  # "a Geran-type drone", "a Kilo-class submarine": a model, not a place
             if end_tok - start_tok == 1 and doc[start_tok].text in people \
                     and label not in ("pattern", "facility") \
                     and (start_tok == 0 or doc[start_tok - 1].lower_ not in _LOCATIVE):

@@ -374,9 +374,11 @@ def _intersect(constraints: list[_Constraint]):
     """The intersection of the constraints, strongest first; one that would empty it is left
     out (and said so)."""
     geometry, words, levels = None, [], []
+    seen: list = []
     for c in sorted(constraints, key=lambda c: c.strength):
-        if c.words in words:
-            continue
+        if c.words in words or any(c.geometry is g for g in seen):
+            continue  # the same area reached twice (named, and as the site's own area)
+        seen.append(c.geometry)
         if geometry is None:
             geometry = c.geometry
         else:
