@@ -48,6 +48,7 @@ class AdminAreas:
         self._bands: dict[tuple[str, str, float], Area | None] = {}
         self._land: dict[str, Any] = {}
         self._made: dict[tuple, Any] = {}
+        self._coastal: dict[Any, bool] = {}  # areas that were given their coastal waters
 
     @classmethod
     def default(cls) -> AdminAreas:
@@ -107,8 +108,9 @@ class AdminAreas:
         province = self._province(entry.country_iso2, entry.admin1, state)
         if entry.feature == "admin1":
             if province is not None:
-                return Area(province, entry.name, "admin1",
-                            "Natural Earth boundary, with its coastal waters")
+                how = "Natural Earth boundary" + (", with its coastal waters"
+                                                  if self._coastal.get(province) else "")
+                return Area(province, entry.name, "admin1", how)
             return self._circle(entry, None, state, "admin1")
         key = (entry.country_iso2, entry.admin1, entry.admin2 or "")
         county = self._admin2.get(key)
@@ -136,11 +138,16 @@ class AdminAreas:
             return geom
         key = ("sea", cc2)
         if key not in self._made:
-            self._made[key] = state.geometry.difference(self._country_land(cc2))
+            # Where the coarse land outline and the finer border disagree lie thin slivers
+            # along every land border: an opening (shrink, then grow) keeps only real sea.
+            sea = state.geometry.difference(self._country_land(cc2))
+            self._made[key] = _polygons(sea.buffer(-0.03).buffer(0.03).intersection(
+                state.geometry)) if not sea.is_empty else sea
         coast = geom.buffer(0.3).intersection(self._made[key])
         geom = _clip(geom, state)
         if not coast.is_empty and coast.area > 0:
             geom = _polygons(geom.union(_polygons(coast)))
+            self._coastal[geom] = True
         return geom
 
     def _country_land(self, cc2: str):
@@ -165,7 +172,10 @@ class AdminAreas:
         if around:
             geom = shapely.union_all([geom, *[g for _, g in around]])
             how += "; with " + ", ".join(n for n, _ in around) + ", which surrounds it"
-        return self._with_coast(_filled(geom), key[0], state), how
+        geom = self._with_coast(_filled(geom), key[0], state)
+        if self._coastal.get(geom):
+            how += ", with its coastal waters"
+        return geom, how
 
     def _circle(self, entry, province, state, level: str) -> Area | None:
         """No polygon: a circle round the area's centre that holds the places GeoNames lists in

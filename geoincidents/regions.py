@@ -32,6 +32,8 @@ _GAP_WORD = (r"(?:village|town|city|hamlet|settlement|commune|municipality|gmina
              r"(?:north|south)?-?(?:east|west)?(?:ern)?|north|south|part|area|country's)")
 _CHAIN_GAP = re.compile(rf"^[\s,(]*(?:(?:a|an|the)\s+)?(?:{_GAP_WORD}\s+){{0,3}}?(?:in|of|near)?\s*"
                         r"(?:the\s+)?$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$")
+_AIRSPACE_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:air\s*space|territorial waters|soil|"
+                             r"territory)\b", re.I)
 _BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
 _BORDER_DISTANCE = re.compile(
@@ -176,12 +178,17 @@ class RegionBuilder:
                                            area.level, _STRENGTH[area.level]))
                     if p.country_iso3:
                         states.add(p.country_iso3)
+        sentence = _sentence_of(site, pairs)
+        claimed = {p.country_iso3 for m, p in pairs
+                   if sentence[0] <= m.start < sentence[1] and p.precision == "country"
+                   and p.country_iso3 and _AIRSPACE_AFTER.match(text[m.end:m.end + 30])}
+        if len(claimed) == 1 and (not states or states == claimed):
+            states = claimed  # "violated Finnish airspace off Porvoo": inside Finland's
         state = next(iter(states)) if len(states) == 1 else site.country_iso3
         if len(states) == 1 or fallback:
             area = self._state(state)
             if area is not None:
                 out.append(_Constraint(area.geometry, f"in {area.name}", "country", 0))
-        sentence = _sentence_of(site, pairs)
         band = self._border(text, state, sentence, pairs)
         if band is not None:
             out.append(band)
@@ -397,6 +404,10 @@ def _finest(levels: list[str], own: str | None) -> str:
 
 
 def _coarse_level(levels: list[str]) -> str:
+    """The precision of a region no named place pins: "region" when a band, a distance or a
+    vicinity cut it down, else the finest admin area named."""
+    if "region" in levels:
+        return "region"
     named = [lv for lv in levels if lv in ("admin1", "admin2", "country")]
     return min(named, key=lambda lv: _RANK[lv]) if named else "region"
 
