@@ -103,7 +103,8 @@ def _polygon_parts(geom) -> list:
     import shapely
 
     if not isinstance(geom, shapely.Geometry):
-        raise OutputError(f"a region geometry must be a shapely geometry, not {type(geom).__name__}")
+        raise OutputError("a region geometry must be a shapely geometry, not "
+                          f"{type(geom).__name__}")
     if geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
         raise OutputError(f"a region geometry must be a Polygon or MultiPolygon, not a "
                           f"{geom.geom_type}")
