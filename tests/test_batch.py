@@ -158,16 +158,21 @@ def test_corpus_table_outputs(runner, tmp_path, suffix):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     geojson = json.loads(runner.invoke(cli, ["extract", str(feed), "--published",
                                              "2025-09-12", "-j", "1"]).stdout)
+    areas = sum(f["properties"]["feature_type"] == "incident_area" for f in geojson["features"])
     if suffix == "gpkg":
-        frame = pyogrio.read_dataframe(out)
+        # Points in the default layer "features", incident regions in their own layer.
+        frame = pyogrio.read_dataframe(out, layer="features")
+        assert len(frame) + len(pyogrio.read_dataframe(out, layer="incident_areas")) == \
+            len(geojson["features"])
+        assert len(frame) == len(geojson["features"]) - areas
     else:
         gpd = pytest.importorskip("geopandas")
-        frame = gpd.read_parquet(out)
-    assert len(frame) == len(geojson["features"])
+        frame = gpd.read_parquet(out)  # regions are rows of their own
+        assert len(frame) == len(geojson["features"])
     incidents = frame[frame["feature_type"] == "incident"]
     assert len(incidents) == 5 and set(incidents["country_iso3"]) == {"POL"}
     assert incidents["inside_nato_airspace"].astype(bool).all()
-    assert frame.geometry.x.iloc[0] == pytest.approx(
+    assert incidents.geometry.x.iloc[0] == pytest.approx(
         geojson["features"][0]["geometry"]["coordinates"][0])
 
 

@@ -2,6 +2,11 @@
 
 Positions are [lon, lat] in WGS84 with at most 7 decimals; unknown values are ``null`` (never
 NaN); there is no ``crs`` member. Property keys follow DESIGN.md §4.
+
+An incident located as a region (``Incident.area``) is followed by an ``incident_area``
+feature: the region's Polygon/MultiPolygon (:mod:`geoincidents.outputs.polygons`), linked to
+its incident by ``doc_id`` + ``incident_id``; the incident's Point is the region's
+representative point.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ PLACE_KEYS = ("feature_type", "doc_id", "name", "mention", "start", "end", "prec
 INCIDENT_KEYS = PLACE_KEYS + ("incident_id", "object", "actor_iso3", "attribution", "date",
                               "evidence", "inside_nato_airspace", "verdict",
                               "distance_to_border_km", "confidence", "membership_date",
-                              "published")
+                              "published", "area_km2", "constraints")
+# An incident_area feature: the keys every feature has, the link to its incident, the region.
+AREA_KEYS = PLACE_KEYS + ("incident_id", "verdict", "radius_km", "area_km2", "constraints")
+# The columns of the corpus tables (GeoPackage layers, GeoParquet): every key above.
+TABLE_KEYS = INCIDENT_KEYS + ("radius_km",)
 
 
 def _num(value: Any, digits: int | None = None) -> float | None:
@@ -52,9 +61,19 @@ def place_feature(place, doc_id: str, airspace, on: dt.date | None) -> dict:
     return {"type": "Feature", "geometry": _point(place.lat, place.lon), "properties": props}
 
 
-def incident_feature(incident, report) -> dict:
-    """A Feature for an incident (its geometry is its location's point)."""
+def incident_point(incident) -> tuple[float | None, float | None]:
+    """Where an incident is drawn: its region's representative point when it has a region,
+    else its location's point; (None, None) when it has neither."""
+    if incident.area is not None:
+        return incident.area.lat, incident.area.lon
     loc = incident.location
+    return (loc.lat, loc.lon) if loc else (None, None)
+
+
+def incident_feature(incident, report) -> dict:
+    """A Feature for an incident (its geometry is :func:`incident_point`)."""
+    loc = incident.location
+    area = incident.area
     props = {
         "feature_type": "incident", "doc_id": report.doc_id,
         "name": loc.name if loc else None, "mention": loc.text if loc else None,
@@ -74,15 +93,44 @@ def incident_feature(incident, report) -> dict:
         "confidence": _num(incident.confidence, 3),
         "membership_date": incident.membership_date.isoformat(),
         "published": report.published.isoformat() if report.published else None,
+        "area_km2": _num(area.area_km2, 3) if area else None,
+        "constraints": (area.note or None) if area else None,
     }
-    return {"type": "Feature", "geometry": _point(loc.lat, loc.lon) if loc else None,
+    return {"type": "Feature", "geometry": _point(*incident_point(incident)),
             "properties": props}
 
 
+def area_feature(incident, report) -> dict:
+    """The ``incident_area`` Feature of an incident that has a region (``incident.area``)."""
+    from geoincidents.outputs.polygons import region_geometry
+
+    loc, area = incident.location, incident.area
+    note = area.note or None
+    props = {
+        "feature_type": "incident_area", "doc_id": report.doc_id,
+        "name": loc.name if loc else None, "mention": loc.text if loc else None,
+        "start": incident.start, "end": incident.end, "precision": area.precision,
+        # The region's radius is the uncertainty of its representative point.
+        "uncertainty_km": _num(area.radius_km, 3),
+        "country_iso3": incident.country_iso3, "country_name": incident.country_name,
+        "nato_member": incident.nato_member, "geocoder": loc.geocoder if loc else None,
+        "gazetteer_id": loc.gazetteer_id if loc else None, "role": "location",
+        "note": note, "incident_id": incident.incident_id, "verdict": incident.verdict,
+        "radius_km": _num(area.radius_km, 3), "area_km2": _num(area.area_km2, 3),
+        "constraints": note,
+    }
+    return {"type": "Feature", "geometry": region_geometry(area), "properties": props}
+
+
 def report_features(report, airspace) -> list[dict]:
-    """Incidents first (most confident first), then every place."""
+    """Incidents first (most confident first), each followed by its region's feature when it
+    has one, then every place."""
     incidents = sorted(report.incidents, key=lambda i: -i.confidence)
-    feats = [incident_feature(i, report) for i in incidents]
+    feats = []
+    for incident in incidents:
+        feats.append(incident_feature(incident, report))
+        if incident.area is not None:
+            feats.append(area_feature(incident, report))
     feats += [place_feature(p, report.doc_id, airspace, report.published) for p in report.places]
     return feats
 
@@ -217,15 +265,23 @@ def write_geojson(collection: dict, path, *, clobber: bool = True):
 
 
 # Column types of the corpus formats (GeoPackage, GeoParquet): DESIGN.md §4 keys.
-_NUMBERS = {"uncertainty_km", "distance_to_border_km", "confidence"}
+_NUMBERS = {"uncertainty_km", "distance_to_border_km", "confidence", "radius_km", "area_km2"}
 _INTEGERS = {"start", "end"}
 _BOOLEANS = {"nato_member", "inside_nato_airspace"}
 CORPUS_BATCH = 2000
+AREA_LAYER = "incident_areas"
 
 
 class TableSink:
     """Features written to a GeoPackage (``.gpkg``) or GeoParquet (``.parquet``) in batches, so a
-    corpus of any size runs in bounded memory; every key of DESIGN.md §4 is a typed column."""
+    corpus of any size runs in bounded memory; every key of DESIGN.md §4 is a typed column.
+
+    A GeoPackage has two layers: ``features`` (the Points of incidents and places, the default
+    layer) and ``incident_areas`` (the regions, as MultiPolygons, with :data:`AREA_KEYS`), so
+    each layer has one geometry type. A GeoParquet file is one table: the regions are rows of
+    their own (``feature_type`` ``incident_area``) in the order of the GeoJSON, and the ``geo``
+    metadata lists the geometry types the file holds.
+    """
 
     def __init__(self, path, fmt: str) -> None:
         self.path, self.fmt = path, fmt
@@ -233,6 +289,7 @@ class TableSink:
         self.batch: list[dict] = []
         self.first = True
         self.writer = None
+        self.geometry_types: set[str] = set()
 
     def write(self, features: Iterable[dict]) -> None:
         for feat in features:
@@ -244,71 +301,89 @@ class TableSink:
     def close(self) -> None:
         self._flush(final=True)
         if self.writer is not None:
+            import json as _json
+
+            geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {
+                "geometry": {"encoding": "WKB", "geometry_types": sorted(self.geometry_types)}}}
+            # Written last, so that it names the geometry types of every batch.
+            self.writer.add_key_value_metadata({"geo": _json.dumps(geo)})
             self.writer.close()
 
-    def _columns(self) -> dict:
-        cols = {k: [] for k in INCIDENT_KEYS}
-        for feat in self.batch:
+    @staticmethod
+    def _columns(feats: list[dict], keys: tuple[str, ...]) -> dict:
+        cols = {k: [] for k in keys}
+        for feat in feats:
             props = feat["properties"]
-            for k in INCIDENT_KEYS:
+            for k in keys:
                 cols[k].append(props.get(k))
         return cols
 
-    def _wkb(self):
+    @staticmethod
+    def _wkb(feats: list[dict], multi: bool = False) -> list:
         import shapely
 
-        return [shapely.to_wkb(shapely.Point(*f["geometry"]["coordinates"]))
-                if f["geometry"] else None for f in self.batch]
+        out = []
+        for feat in feats:
+            geom = shapely.geometry.shape(feat["geometry"]) if feat["geometry"] else None
+            if multi and geom is not None and geom.geom_type == "Polygon":
+                geom = shapely.MultiPolygon([geom])
+            out.append(None if geom is None else shapely.to_wkb(geom))
+        return out
 
     def _flush(self, final: bool = False) -> None:
         if not self.batch and not (final and self.first):
             return
         if self.fmt == "gpkg":
-            self._flush_gpkg()
+            is_area = [f["properties"].get("feature_type") == "incident_area"
+                       for f in self.batch]
+            areas = [f for f, a in zip(self.batch, is_area) if a]
+            points = [f for f, a in zip(self.batch, is_area) if not a]
+            # The first flush creates both layers (features first: it is the default layer).
+            if points or self.first:
+                self._flush_gpkg(points, "features", INCIDENT_KEYS, "Point")
+            if areas or self.first:
+                self._flush_gpkg(areas, AREA_LAYER, AREA_KEYS, "MultiPolygon", multi=True)
         else:
             self._flush_parquet()
         self.batch = []
         self.first = False
 
-    def _flush_gpkg(self) -> None:
+    def _flush_gpkg(self, feats, layer, keys, geometry_type, multi=False) -> None:
         import numpy as np
         from pyogrio.raw import write
 
-        cols = self._columns()
+        cols = self._columns(feats, keys)
         fields, data, masks = [], [], []
         for k, values in cols.items():
-            mask = np.array([v is None for v in values])
+            mask = np.array([v is None for v in values], dtype=bool)
             if k in _NUMBERS:
-                arr = np.array([np.nan if v is None else float(v) for v in values])
+                arr = np.array([np.nan if v is None else float(v) for v in values],
+                               dtype=np.float64)
             elif k in _INTEGERS:
                 arr = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
             elif k in _BOOLEANS:
-                arr = np.array([bool(v) for v in values])
+                arr = np.array([bool(v) for v in values], dtype=bool)
             else:
                 arr = np.array(["" if v is None else str(v) for v in values], dtype=object)
             fields.append(k)
             data.append(arr)
             masks.append(mask)
-        write(self.path, np.array(self._wkb(), dtype=object), data, fields, field_mask=masks,
-              layer="features", driver="GPKG", geometry_type="Point", crs="EPSG:4326",
-              append=not self.first)
+        write(self.path, np.array(self._wkb(feats, multi), dtype=object), data, fields,
+              field_mask=masks, layer=layer, driver="GPKG", geometry_type=geometry_type,
+              crs="EPSG:4326", append=not self.first)
 
     def _flush_parquet(self) -> None:
-        import json as _json
-
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         types = {k: pa.float64() if k in _NUMBERS else pa.int64() if k in _INTEGERS
-                 else pa.bool_() if k in _BOOLEANS else pa.string() for k in INCIDENT_KEYS}
-        cols = self._columns()
-        arrays = [pa.array(cols[k], type=types[k]) for k in INCIDENT_KEYS]
-        arrays.append(pa.array(self._wkb(), type=pa.binary()))
-        names = [*INCIDENT_KEYS, "geometry"]
+                 else pa.bool_() if k in _BOOLEANS else pa.string() for k in TABLE_KEYS}
+        cols = self._columns(self.batch, TABLE_KEYS)
+        arrays = [pa.array(cols[k], type=types[k]) for k in TABLE_KEYS]
+        arrays.append(pa.array(self._wkb(self.batch), type=pa.binary()))
+        self.geometry_types.update(f["geometry"]["type"] for f in self.batch if f["geometry"])
+        names = [*TABLE_KEYS, "geometry"]
         if self.writer is None:
-            geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {
-                "geometry": {"encoding": "WKB", "geometry_types": ["Point"]}}}
-            schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)],
-                               metadata={b"geo": _json.dumps(geo).encode()})
+            schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)])
             self.writer = pq.ParquetWriter(self.path, schema)
         self.writer.write_table(pa.Table.from_arrays(arrays, names=names))

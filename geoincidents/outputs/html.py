@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from geoincidents.outputs.geojson import incident_point
+from geoincidents.outputs.polygons import region_geometry
 from geoincidents.outputs.scene import (
     ATTRIBUTION,
     HIGHLIGHT,
@@ -79,23 +81,29 @@ def render_html(scene: Scene, *, tiles: str | None = None) -> str:
         ).add_to(places)
     places.add_to(fmap)  # before the incidents, so incident markers are drawn on top
 
+    areas = folium.FeatureGroup(name="Incident regions", show=True)
     incidents = folium.FeatureGroup(name="Incidents", show=True)
     for n, (report, inc) in enumerate(scene.incidents, start=1):
         loc = inc.location
-        if loc is None or loc.lat is None:
+        lat, lon = incident_point(inc)
+        if lat is None:
             continue
         colour = VERDICT_COLOURS.get(inc.verdict, VERDICT_COLOURS[None])
-        if loc.precision != "country" and (loc.uncertainty_km or 0) > 0:
+        if inc.area is not None:  # the region instead of the uncertainty circle
+            _area_layer(n, inc, colour).add_to(areas)
+        elif loc.precision != "country" and (loc.uncertainty_km or 0) > 0:
             folium.Circle([loc.lat, loc.lon], radius=loc.uncertainty_km * 1000.0, color=colour,
                           weight=1.5, dash_array="6 4", fill=True, fill_opacity=0.12,
                           interactive=False).add_to(incidents)
         folium.CircleMarker(
-            [loc.lat, loc.lon], radius=11, color="#212121", weight=2, fill=True,
+            [lat, lon], radius=11, color="#212121", weight=2, fill=True,
             fill_color=colour, fill_opacity=0.95,
             popup=folium.Popup(_incident_popup(n, report, inc), max_width=360),
-            tooltip=esc(f"Incident {n}: {inc.object} — {loc.name}"),
+            tooltip=esc(f"Incident {n}: {inc.object} — {loc.name if loc else 'region'}"),
             class_name="gi-incident",
         ).add_to(incidents)
+    if any(inc.area is not None for _, inc in scene.incidents):
+        areas.add_to(fmap)  # below the incidents, so their markers stay clickable
     incidents.add_to(fmap)
 
     fmap.get_root().html.add_child(folium.Element(
@@ -117,6 +125,24 @@ def write_html(scene: Scene, path: str | Path, *, tiles: str | None = None,
     with atomic_write(path, clobber=clobber) as fh:
         fh.write(page)
     return path
+
+
+def _area_layer(n: int, inc, colour: str):
+    """An incident's region: outline and light fill in its verdict's colour, a tooltip with
+    its precision and constraints. The geometry is the GeoJSON output's
+    (:func:`~geoincidents.outputs.polygons.region_geometry`: RFC 7946 [lon, lat] positions)."""
+    import folium
+
+    area = inc.area
+    label = f"Incident {n} region ({area.precision}, {area.area_km2:,.0f} km²)"
+    if area.note:
+        label += f": {area.note}"
+    style = {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.15,
+             "className": "gi-area"}
+    feature = {"type": "Feature", "geometry": region_geometry(area), "properties": {}}
+    return folium.GeoJson(feature, name=f"incident {n} region",
+                          style_function=lambda _f, style=style: style,
+                          tooltip=folium.Tooltip(esc(label)))
 
 
 def _borders_geojson(scene: Scene) -> dict:
@@ -144,8 +170,21 @@ def _row(key: str, value) -> str:
     return f"<tr><td><b>{esc(key)}</b></td><td>{esc(str(value))}</td></tr>"
 
 
+def _precision(loc, area) -> str | None:
+    if area is not None:
+        return f"{area.precision}, a region of {area.area_km2:,.0f} km²"
+    if loc is None:
+        return None
+    if loc.precision == "country":
+        return f"{loc.precision} (the whole state's airspace)"
+    if loc.uncertainty_km:
+        return f"{loc.precision}, ±{loc.uncertainty_km:g} km"
+    return loc.precision
+
+
 def _incident_popup(n: int, report, inc) -> str:
     loc = inc.location
+    area = inc.area
     actor = inc.actor_iso3 or "not attributed"
     if inc.actor_iso3 and inc.attribution:
         actor = f"{inc.actor_iso3} ({inc.attribution})"
@@ -155,11 +194,9 @@ def _incident_popup(n: int, report, inc) -> str:
     rows = [
         _row("Object", inc.object), _row("Actor", actor),
         _row("Date", inc.date.isoformat() if inc.date else "unknown"),
-        _row("Location", f"{loc.name} ({loc.text})" if loc.name != loc.text else loc.name),
-        _row("Precision", f"{loc.precision}, ±{loc.uncertainty_km:g} km"
-             if loc.uncertainty_km and loc.precision != "country"
-             else f"{loc.precision} (the whole state's airspace)"
-             if loc.precision == "country" else loc.precision),
+        _row("Location", None if loc is None else f"{loc.name} ({loc.text})"
+             if loc.name != loc.text else loc.name),
+        _row("Precision", _precision(loc, area)),
         _row("State", f"{inc.country_name} ({inc.country_iso3})" if inc.country_iso3
              else "international airspace"),
         _row("NATO member", {True: "yes", False: "no", None: "unknown"}[inc.nato_member]
@@ -168,7 +205,9 @@ def _incident_popup(n: int, report, inc) -> str:
         _row("Distance to border", dist), _row("Confidence", f"{inc.confidence:.2f}"),
         _row("Source", report.doc_id),
     ]
-    if loc.note:
+    if area is not None:
+        rows.append(_row("Region", area.note or area.precision))
+    if loc is not None and loc.note:
         rows.append(_row("Placed", loc.note))
     return (f'<div class="gi-popup"><b>Incident {n}</b><table>{"".join(rows)}</table>'
             f'<p class="gi-evidence"><i>“{esc(inc.evidence)}”</i></p></div>')
@@ -193,5 +232,8 @@ def _legend(scene: Scene) -> str:
         f'<i style="background:{PLACE_COLOUR};border-radius:50%"></i>Other place named',
         '<i style="border:1px dashed #555;background:none"></i>Location uncertainty',
     ]
+    if any(inc.area is not None for _, inc in scene.incidents):
+        items.append('<i style="border:2px solid #555;background:rgba(85,85,85,.15)"></i>'
+                     "Incident region (what the text says, intersected)")
     return (f'<div class="gi-legend">{"<br>".join(items)}<br><small>'
             f"{esc(ATTRIBUTION)}</small></div>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from geoincidents.outputs.geojson import incident_point
+from geoincidents.outputs.polygons import region_geometry
 from geoincidents.outputs.scene import (
     ATTRIBUTION,
     HIGHLIGHT,
@@ -22,6 +24,21 @@ from geoincidents.outputs.scene import (
 
 def write_png(scene: Scene, path: str | Path, *, dpi: int = 150, clobber: bool = True) -> Path:
     """Draw the scene at a fixed extent with title, legend, scale bar and attribution."""
+    import matplotlib.pyplot as plt
+
+    from geoincidents.fileio import atomic_write
+
+    fig = render_figure(scene, dpi=dpi)
+    path = Path(path)
+    with atomic_write(path, "wb", clobber=clobber) as fh:
+        fig.savefig(fh, format="png", dpi=dpi)
+    plt.close(fig)
+    return path
+
+
+def render_figure(scene: Scene, *, dpi: int = 150):
+    """The scene as a matplotlib Figure (one Axes in lon/lat), laid out at ``dpi``; the caller
+    closes it (``matplotlib.pyplot.close``)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,14 +46,12 @@ def write_png(scene: Scene, path: str | Path, *, dpi: int = 150, clobber: bool =
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from geoincidents.fileio import atomic_write
-
     lon0, lat0, lon1, lat1 = scene.bounds
     mid_lat = (lat0 + lat1) / 2
     aspect = 1 / max(math.cos(math.radians(mid_lat)), 0.2)
     width = 11.0
     height = min(max(width * (lat1 - lat0) * aspect / max(lon1 - lon0, 1e-6), 5.0), 11.0) + 1.2
-    fig, ax = plt.subplots(figsize=(width, height))
+    fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
     ax.set_facecolor(SEA)
     for iso3, _name, sovereign, geom in scene.borders:
         member = (sovereign or iso3) in scene.nato
@@ -53,19 +68,22 @@ def write_png(scene: Scene, path: str | Path, *, dpi: int = 150, clobber: bool =
                         style="italic" if place.role == "actor" else "normal")
     for n, (_report, inc) in enumerate(scene.incidents, start=1):
         loc = inc.location
-        if loc is None or loc.lat is None:
+        lat, lon = incident_point(inc)
+        if lat is None:
             continue
         colour = VERDICT_COLOURS.get(inc.verdict, VERDICT_COLOURS[None])
-        if loc.precision != "country" and (loc.uncertainty_km or 0) > 0:
+        if inc.area is not None:  # the region instead of the uncertainty circle
+            _region(ax, inc.area, colour)
+        elif loc.precision != "country" and (loc.uncertainty_km or 0) > 0:
             ring = _circle(loc.lat, loc.lon, loc.uncertainty_km)
             ax.fill([p[1] for p in ring], [p[0] for p in ring], color=colour, alpha=0.15,
                     zorder=6)
             ax.plot([p[1] for p in ring], [p[0] for p in ring], color=colour, lw=1, ls="--",
                     zorder=6)
-        ax.plot(loc.lon, loc.lat, marker="*", ms=18, color=colour, mec="black", mew=0.8,
-                zorder=8)
-        label = f"{n}. {inc.object} — {loc.name}" + (f", {inc.date}" if inc.date else "")
-        ax.annotate(label, (loc.lon, loc.lat), xytext=(9, -4), textcoords="offset points",
+        ax.plot(lon, lat, marker="*", ms=18, color=colour, mec="black", mew=0.8, zorder=8)
+        label = f"{n}. {inc.object} — {loc.name if loc else 'region'}" + \
+            (f", {inc.date}" if inc.date else "")
+        ax.annotate(label, (lon, lat), xytext=(9, -4), textcoords="offset points",
                     fontsize=9, weight="bold", zorder=9,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "alpha": 0.85})
     ax.set_xlim(lon0, lon1)
@@ -83,16 +101,15 @@ def write_png(scene: Scene, path: str | Path, *, dpi: int = 150, clobber: bool =
         Line2D([], [], marker="o", ls="", ms=5, color=PLACE_COLOUR, label="Other place named"),
         Line2D([], [], ls="--", color="#555555", label="Location uncertainty"),
     ]
+    if any(inc.area is not None for _, inc in scene.incidents):
+        handles.append(Patch(fc=(0.33, 0.33, 0.33, 0.15), ec="#555555", lw=1.2,
+                             label="Incident region (what the text says, intersected)"))
     ax.legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.92)
     _scale_bar(ax, lon0, lat0, lon1, lat1)
     fig.text(0.99, 0.005, ATTRIBUTION + " · geoincidents", ha="right", va="bottom", fontsize=7,
              color="#555555")
     fig.tight_layout()
-    path = Path(path)
-    with atomic_write(path, "wb", clobber=clobber) as fh:
-        fig.savefig(fh, format="png", dpi=dpi)
-    plt.close(fig)
-    return path
+    return fig
 
 
 def _fill(ax, geom, face, edge, lw) -> None:
@@ -106,6 +123,22 @@ def _fill(ax, geom, face, edge, lw) -> None:
         for hole in poly.interiors:
             hx, hy = hole.xy
             ax.fill(hx, hy, fc=SEA, ec=edge, lw=lw * 0.6, zorder=2)
+
+
+def _region(ax, area, colour) -> None:
+    """An incident's region as the GeoJSON output has it (holes left open): light fill in the
+    verdict's colour and a solid outline."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    geometry = region_geometry(area)
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" \
+        else geometry["coordinates"]
+    # RFC 7946 positions are [lon, lat], which is this Axes' (x, y).
+    rings = [MplPath(ring, closed=True) for rings in polygons for ring in rings]
+    path = MplPath.make_compound_path(*rings)
+    ax.add_patch(PathPatch(path, fc=colour, alpha=0.15, lw=0, zorder=6))
+    ax.add_patch(PathPatch(path, fc="none", ec=colour, lw=1.4, zorder=6))
 
 
 def _circle(lat: float, lon: float, km: float, n: int = 72) -> list[tuple[float, float]]:

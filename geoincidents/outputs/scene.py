@@ -46,6 +46,8 @@ class Scene:
         those at an incident's site so the incident marker stays clickable."""
         sites = {(round(i.location.lat, 4), round(i.location.lon, 4))
                  for _, i in self.incidents if i.location and i.location.lat is not None}
+        sites |= {(round(i.area.lat, 4), round(i.area.lon, 4))
+                  for _, i in self.incidents if i.area is not None}
         seen, out = set(), []
         for r in self.reports:
             for p in r.places:
@@ -104,6 +106,13 @@ def _extent(reports, incidents, airspace) -> tuple[float, float, float, float]:
     pts = []
     for inc in incidents:
         loc = inc.location
+        if inc.area is not None:
+            x0, y0, x1, y1 = inc.area.geometry.bounds
+            if x1 - x0 < 180:  # a region across the antimeridian falls back to its point
+                pts += [(y0, x0), (y1, x1)]
+            else:
+                pts.append((inc.area.lat, inc.area.lon))
+            continue
         if loc is None or loc.lat is None:
             continue
         if loc.precision == "country" and loc.country_iso3:
