@@ -131,11 +131,15 @@ class AdminAreas:
             self._made[key] = geom
         return self._made[key]
 
-    def _with_coast(self, geom, cc2: str, state: Area | None):
-        """An area inside its state, with the state's waters off its coast (the territorial sea
-        is the state's airspace; Natural Earth and the postal hulls stop at the shore)."""
-        if state is None:
-            return geom
+    def waters(self, iso3: str):
+        """A state's territorial sea (its airspace off the coast), None when unknown."""
+        state = self.state(iso3)
+        entry_cc2 = _iso2(iso3)
+        if state is None or entry_cc2 is None:
+            return None
+        return self._sea_of(entry_cc2, state)
+
+    def _sea_of(self, cc2: str, state: Area):
         key = ("sea", cc2)
         if key not in self._made:
             # Where the coarse land outline and the finer border disagree lie thin slivers
@@ -143,7 +147,14 @@ class AdminAreas:
             sea = state.geometry.difference(self._country_land(cc2))
             self._made[key] = _polygons(sea.buffer(-0.03).buffer(0.03).intersection(
                 state.geometry)) if not sea.is_empty else sea
-        coast = geom.buffer(0.3).intersection(self._made[key])
+        return self._made[key]
+
+    def _with_coast(self, geom, cc2: str, state: Area | None):
+        """An area inside its state, with the state's waters off its coast (the territorial sea
+        is the state's airspace; Natural Earth and the postal hulls stop at the shore)."""
+        if state is None:
+            return geom
+        coast = geom.buffer(0.3).intersection(self._sea_of(cc2, state))
         geom = _clip(geom, state)
         if not coast.is_empty and coast.area > 0:
             geom = _polygons(geom.union(_polygons(coast)))
@@ -220,6 +231,12 @@ class AdminAreas:
             return None
         return Area(geom, f"{self.airspace.name(iso3)} along {self.airspace.name(neighbour_iso3)}",
                     "region", f"within {km:g} km of the border")
+
+
+def _iso2(iso3: str) -> str | None:
+    from geoincidents.gazetteer import iso2_of
+
+    return iso2_of(iso3)
 
 
 def _polygons(geom):

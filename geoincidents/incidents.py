@@ -363,7 +363,8 @@ class IncidentExtractor:
         place, area = self.regions.build(text, draft.location, draft.sentences, pairs)
         as_of = day or dt.date.today()
         country = name = member = inside = verdict = dist = None
-        if draft.international and (place is None or place.precision in ("region", None)):
+        site = draft.location  # as the text named it, before the region restated it
+        if draft.international and (site is None or site.precision in ("region", None)):
             # "over international waters of the Black Sea", "its air defence identification
             # zone": outside every state's territorial airspace, by the text's own words.
             member, inside, verdict = False, False, "outside"

@@ -60,6 +60,14 @@ _AREA_AFTER = re.compile(r"^\s+(?:area|region|vicinity)\b", re.I)
 VICINITY_KM = {"off": 40.0, "off the coast of": 40.0, "area": 30.0}
 NEAR_KM = 30.0
 NEAR_VILLAGE_KM = 10.0  # "in farmland near Mniszków": a village is named for what is close
+# "east of Gotland", "south of the island of Bornholm": a direction with no distance.
+_DIRECTION_OF = re.compile(
+    r"(?<!the )\b(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)\s+of\s+"
+    r"(?:the\s+)?(?:(?:[\w-]+\s+)?(?:island|town|city|village|port|coast|region) of\s+)?$", re.I)
+DIRECTION_KM = 80.0
+_OVER_SEA = re.compile(r"\b(?:over|in|above|across|off|into|on)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+                       re.I)
 _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
              "southwest": 225, "west": 270, "northwest": 315}
 _RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4, "admin1": 5,
@@ -195,7 +203,31 @@ class RegionBuilder:
         offset = _offset(text, site, sentence, pairs)
         if offset is not None:
             out.append(offset)
+        sea = self._sea(text, state, sentence, pairs)
+        if sea is not None:
+            out.append(sea)
         return out
+
+    def _sea(self, text, state, sentence, pairs) -> _Constraint | None:
+        """"violated Estonian airspace over the Gulf of Finland": the state's territorial sea
+        in that sea (the part of the state off its coast, near the sea's centre)."""
+        if not state:
+            return None
+        for m, p in pairs:
+            if not (sentence[0] <= m.start < sentence[1]) or p.feature != "sea" or p.lat is None:
+                continue
+            if not _OVER_SEA.search(text[max(sentence[0], m.start - 25):m.start]):
+                continue
+            waters = self.areas.waters(state)
+            if waters is None or waters.is_empty:
+                return None
+            near = _disc(p.lat, p.lon, 1.3 * (p.uncertainty_km or 100.0))
+            both = _polygons(waters.intersection(near))
+            if both.is_empty or both.area <= 0:
+                return None
+            return _Constraint(both, f"over the {p.name} (in the territorial sea there)",
+                               "region", 2)
+        return None
 
     def _state(self, iso3: str | None):
         if not iso3:
@@ -328,13 +360,24 @@ def _sentence_of(site: Place, pairs) -> tuple[int, int]:
 
 
 def _offset(text, site, sentence, pairs) -> _Constraint | None:
-    """"15 km north of Hrubieszów" said of the site: a sector of a ring about the reference."""
+    """"15 km north of Hrubieszów" said of the site: a sector of a ring about the reference;
+    "east of Gotland", "south of Blekinge" (no distance): a sector reaching
+    ``DIRECTION_KM`` beyond the reference's own extent."""
     for m, p in pairs:
         if m.start == site.start or not (sentence[0] <= m.start < sentence[1]) \
-                or p.lat is None or p.precision not in _POINTS:
+                or p.lat is None or p.precision in ("country", "region", None) \
+                or p.feature == "sea":
             continue
-        match = _OFFSET.search(text[max(sentence[0], m.start - 60):m.start])
+        before = text[max(sentence[0], m.start - 60):m.start]
+        match = _OFFSET.search(before) if p.precision in _POINTS else None
         if not match:
+            bare = _DIRECTION_OF.search(before)
+            if bare:
+                bearing = _BEARINGS[bare.group("dir").lower().replace("-", "")]
+                reach = (p.uncertainty_km or 0.0) + DIRECTION_KM
+                sector = _ring(p.lat, p.lon, reach / 1.3, bearing, 0.0, inner=False)
+                return _Constraint(sector, f"{bare.group(0).strip()} {p.name or p.text} (within "
+                                   f"{reach:.0f} km of its centre)", "region", 2)
             continue
         km = _km(match)
         direction = (match.group("dir") or "").lower().replace("-", "")
@@ -444,12 +487,13 @@ def _disc(lat: float, lon: float, km: float):
     return project(shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=16), inv)
 
 
-def _ring(lat, lon, km, bearing, slack_km):
-    """Distances 0.7-1.3 x km (plus the reference's own radius), within ±35° of the bearing."""
+def _ring(lat, lon, km, bearing, slack_km, inner: bool = True):
+    """Distances 0.7-1.3 x km (plus the reference's own radius), within ±35° of the bearing;
+    ``inner=False``: from the reference itself out to 1.3 x km."""
     import shapely
     _, inv = _local(lat, lon)
     outer = (1.3 * km + 2.0 + slack_km) * 1000.0
-    inner = max(0.0, 0.7 * km - 2.0 - slack_km) * 1000.0
+    inner = max(0.0, 0.7 * km - 2.0 - slack_km) * 1000.0 if inner else 0.0
     shape = shapely.Point(0, 0).buffer(outer, quad_segs=16)
     if inner > 0:
         shape = shape.difference(shapely.Point(0, 0).buffer(inner, quad_segs=16))
