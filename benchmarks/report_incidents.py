@@ -3,7 +3,8 @@
     python benchmarks/report_incidents.py [tests/data/incidents/cases.jsonl] [-v]
 
 Prints incident recall/precision, country and NATO-at-date accuracy, date accuracy and the
-location error; ``-v`` lists every miss.
+location error; ``-v`` lists every miss. The held-out set is reported separately by passing
+``tests/data/incidents/heldout.jsonl``; it is not used for development.
 """
 
 from __future__ import annotations

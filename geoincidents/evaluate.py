@@ -1,8 +1,10 @@
 """Scoring the incident extractor against cases with expected answers.
 
 A case is ``{"id", "published", "text", "incidents": [{"object", "actor_iso3", "date",
-"country_iso3", "nato_member", "inside_nato_airspace", "lat", "lon", "max_error_km"}],
-"distractors": [...]}`` (see ``tests/data/incidents/cases.jsonl``).
+"country_iso3", "nato_member", "inside_nato_airspace", "lat", "lon", "max_error_km", "precision",
+"truth_village_in_cities500"}], "distractors": [...], "notes"}`` (see
+``tests/data/incidents/README.md``; ``cases.jsonl`` is the development set, ``heldout.jsonl`` the
+held-out set).
 """
 
 from __future__ import annotations
