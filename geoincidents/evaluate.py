@@ -2,8 +2,10 @@
 
 A case is ``{"id", "published", "text", "incidents": [{"object", "actor_iso3", "date",
 "country_iso3", "nato_member", "inside_nato_airspace", "lat", "lon", "max_error_km",
-"precision"}], "distractors": [...]}`` (see ``tests/data/incidents/``). ``precision`` is the
-truth's: ``site``, ``village``, ``city`` (a point), ``admin2``, ``admin1``, ``country``, ``sea``.
+"precision", "truth_village_in_cities500"}], "distractors": [...], "notes"}`` (see
+``tests/data/incidents/README.md``; ``cases.jsonl`` is the development set, ``heldout.jsonl``
+the held-out set). ``precision`` is the truth's: ``site``, ``village``, ``city`` (a point),
+``admin2``, ``admin1``, ``country``, ``region``.
 
 Location is judged two ways: the point's distance to the truth (for point truths: within 50 km,
 within 10 km) and whether the truth lies inside the region the output states (the incident's
