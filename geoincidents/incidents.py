@@ -514,7 +514,8 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         if d in specific:
             continue
         target = next((m for m in merged if _compatible_object(m, d) and (
-            d.location is None or m.location.country_iso3 == d.location.country_iso3)), None)
+            d.location is None or m.location is not None
+            and m.location.country_iso3 == d.location.country_iso3)), None)
         if target is None and d.location is not None and d.loc_score < 5:
             target = next((m for m in merged if _compatible_object(m, d)), None)
         if target is None:
