@@ -555,11 +555,21 @@ def _before_settlement_apposition(doc, end: int) -> bool:
         and words[2] in SETTLEMENT_NOUNS
 
 
+_SIDES = frozenset({"northern", "southern", "eastern", "western", "north-eastern",
+                    "north-western", "south-eastern", "south-western", "northeastern",
+                    "northwestern", "southeastern", "southwestern", "central"})
+
+
 def _village_before_area(doc, start: int, end: int) -> bool:
     """"at Czosnówka in Biała Podlaska county": a proper noun after at/in/near, followed by an
     admin area it lies in."""
-    if start == 0 or doc[start - 1].lower_ not in ("at", "in", "near", "outside") \
-            or doc[start].tag_ not in ("NNP", "NNPS"):
+    if start == 0 or doc[start].tag_ not in ("NNP", "NNPS"):
+        return False
+    before = doc[start - 1].lower_
+    if before in _SIDES and start >= 2 and doc[start - 2].lower_ in ("the", "in"):
+        # "in the southern Vulcănești district"
+        return end < len(doc) and doc[end].lower_ in _AREA_WORDS
+    if before not in ("at", "in", "near", "outside"):
         return False
     tail = [t.lower_ for t in doc[end:end + 8]]
     if not tail or tail[0] not in ("in", ","):

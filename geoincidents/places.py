@@ -21,11 +21,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from geoincidents.gazetteer import GazetteerEntry, haversine_km
+from geoincidents.gazetteer import GazetteerEntry, haversine_km, normalize
 from geoincidents.models import Mention, Place
 from geoincidents.ranker import inside, prior
 
 # "X county", "Y province": the words that make a name an admin area, and which level.
+# How far an admin area reaches from the town it is named after (Polish powiats, Moldovan and
+# Ukrainian raions, Romanian communes: 10-30 km).
+SEAT_AREA_KM = 30.0
 ADMIN_WORDS = {
     "county": "admin2", "district": "admin2", "parish": "admin2", "powiat": "admin2",
     "raion": "admin2", "rayon": "admin2", "municipality": "admin2", "borough": "admin2",
@@ -252,11 +255,35 @@ class Resolver:
 
     # -- names the gazetteer lacks ----------------------------------------------------------------
 
+    def _seat_area(self, mention, countries) -> Place | None:
+        """"the Vulcănești district" with no such area in the gazetteer: the area named after
+        its seat, as a circle round the seat (admin areas reach ``SEAT_AREA_KM`` from it)."""
+        admin = _ADMIN_RE.match(_clean(mention.text))
+        if not admin:
+            return None
+        seats = [e for e in self.gazetteer.lookup(admin.group("name"))
+                 if e.feature in ("city", "village")
+                 and _spelt_alike(e.name, admin.group("name"))
+                 and (not countries or e.country_iso3 in countries)]
+        if not seats:
+            return None  # "Zagreb's Jarun district" is no district named after Yarun, Ukraine
+        best = self._best(seats, countries, Counter(), None)
+        level = ADMIN_WORDS[admin.group("word").lower()]
+        km = (SEAT_AREA_KM if level == "admin2" else 3 * SEAT_AREA_KM) + best.uncertainty_km
+        return Place(mention.start, mention.end, mention.text, _clean(mention.text),
+                     round(best.lat, 6), round(best.lon, 6), best.country_iso3, level,
+                     round(km, 1), mention.role, None, OFFLINE, level, best.admin1,
+                     f"the {admin.group('word').lower()} named after {best.name} (no boundary: "
+                     f"within {km:.0f} km of it)")
+
     def _fallback(self, text, mention, context: _Context) -> Place:
         countries = context.countries
         online = self._online(mention, countries)
         if online is not None:
             return online
+        seat = self._seat_area(mention, countries)
+        if seat is not None:
+            return seat
         # Part of a longer name that the gazetteer knows: "Copenhagen Airport" -> Copenhagen
         # (not for a village named after "the village of", nor inside hyphenated names).
         words = [] if mention.label == "pattern" else _clean(mention.text).split()
@@ -484,6 +511,11 @@ def _clean(text: str) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     return text
+
+
+def _spelt_alike(a: str, b: str) -> bool:
+    """The same name up to diacritics and case (a transliteration variant is another name)."""
+    return normalize(a) == normalize(b)
 
 
 def _place(m: Mention, e: GazetteerEntry, geocoder: str, name: str | None = None,

@@ -31,9 +31,17 @@ _GAP_WORD = (r"(?:village|town|city|hamlet|settlement|commune|municipality|gmina
              r"province|region|oblast|raion|voivodeship|powiat|small|tiny|rural|border|"
              r"(?:north|south)?-?(?:east|west)?(?:ern)?|north|south|part|area|country's)")
 _CHAIN_GAP = re.compile(rf"^[\s,(]*(?:(?:a|an|the)\s+)?(?:{_GAP_WORD}\s+){{0,3}}?(?:in|of|near)?\s*"
-                        r"(?:the\s+)?$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$")
+                        r"(?:the\s+)?$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$|"
+                        rf"^[\s,]*(?:in|of)\s+(?:the\s+)?(?:{_GAP_WORD}\s+){{1,2}}$")
 _AIRSPACE_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:air\s*space|territorial waters|soil|"
                              r"territory)\b", re.I)
+# An object crossing into a state, and the neighbour it came from or went back to.
+_ENTRY = re.compile(r"\b(?:entered|entering|crossed into|crossing into|strayed into|flew into|"
+                    r"violated|violating|penetrat\w+)\b", re.I)
+_LANDED = re.compile(r"\b(?:crash\w*|came down|fell|found|landed|hit|struck|exploded|shot down|"
+                     r"downed|impact\w*|smashed|damag\w*)\b", re.I)
+_CROSSED_WITH = re.compile(r"\b(?:from|back into|back to|back over|back toward|back towards|"
+                           r"returned to|returning to)\s+(?:the\s+)?$", re.I)
 _BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
 _BORDER_DISTANCE = re.compile(
@@ -178,6 +186,12 @@ class RegionBuilder:
         chain = _chain(text, site, pairs)
         states = {p.country_iso3 for _, p in chain if p.precision == "country" and p.country_iso3}
         for _, p in chain:
+            if p.precision in ("admin1", "admin2") and not p.gazetteer_id and p.lat is not None \
+                    and p.note and "no boundary" in p.note:
+                out.append(_Constraint(_disc(p.lat, p.lon, p.uncertainty_km), f"in {p.note}",
+                                       "region", 2))
+                if p.country_iso3:
+                    states.add(p.country_iso3)
             if p.precision in ("admin1", "admin2") and p.gazetteer_id:
                 entry = self.gazetteer.get(p.gazetteer_id)
                 area = self.areas.of_entry(entry) if entry is not None else None
@@ -197,7 +211,8 @@ class RegionBuilder:
             area = self._state(state)
             if area is not None:
                 out.append(_Constraint(area.geometry, f"in {area.name}", "country", 0))
-        band = self._border(text, state, sentence, pairs)
+        band = self._border(text, state, sentence, pairs) or \
+            self._crossing(text, state, site, sentence, pairs)
         if band is not None:
             out.append(band)
         offset = _offset(text, site, sentence, pairs)
@@ -277,6 +292,25 @@ class RegionBuilder:
                 continue
             return _Constraint(band.geometry, f"{words} with {p.name} (within {width:g} km of "
                                f"it)", "region", 3)
+        return None
+
+    def _crossing(self, text, state, site, sentence, pairs) -> _Constraint | None:
+        """"entered Polish airspace near Oserdów ... before flying back into Ukraine": a place
+        named for where an object crossed a border lies near that border."""
+        entries = list(_ENTRY.finditer(text, sentence[0], site.start))
+        entry = entries[-1] if entries else None
+        if not state or entry is None or _LANDED.search(text, entry.end(), site.start):
+            return None  # "flew into Latvia from Belarus and crashed in Rēzekne": not the crossing
+        for m, p in pairs:
+            if not (sentence[0] <= m.start < sentence[1]) or p.precision != "country" \
+                    or not p.country_iso3 or p.country_iso3 == state:
+                continue
+            if not _CROSSED_WITH.search(text[max(sentence[0], m.start - 30):m.start]):
+                continue
+            band = self.areas.border_band(state, p.country_iso3, NEAR_BORDER_KM)
+            if band is not None:
+                return _Constraint(band.geometry, f"where it crossed the border with {p.name} "
+                                   f"(within {NEAR_BORDER_KM:g} km of it)", "region", 3)
         return None
 
     # -- the named place -------------------------------------------------------------------------

@@ -161,3 +161,44 @@ def test_admin_areas_say_how_they_were_made(areas):
     commune = next(e for e in gaz.lookup("Municipiul Tulcea") if e.feature == "admin2")
     area = areas.of_entry(commune)
     assert "no boundary available" in area.how
+
+
+def test_a_district_named_after_its_seat_is_a_circle_round_the_seat(extractor):
+    inc = one(extractor, "Moldovan border police said on Sunday they had found fragments of a "
+                         "drone near the village of Etulia in the southern Vulcănești district, "
+                         "close to the border with Ukraine.")
+    assert inc.country_iso3 == "MDA"
+    assert covers(inc.area, 45.5392, 28.4428)  # Etulia
+    assert "named after Vulcăneşti" in inc.area.note and "no boundary" in inc.area.note
+    assert inc.area.area_km2 < 3000
+
+
+def test_where_an_object_crossed_into_a_state_lies_near_that_border(extractor):
+    crossing = one(extractor, "A Russian cruise missile entered Polish airspace near the "
+                              "village of Oserdów in Lublin province on Sunday and stayed for "
+                              "39 seconds before flying back into Ukraine.")
+    assert "crossed the border with Ukraine" in crossing.area.note
+    assert covers(crossing.area, 50.4233, 23.9836)  # Oserdów
+    assert not covers(crossing.area, 51.2465, 22.5684)  # Lublin, 80 km from Ukraine
+    # Where it came down after crossing is not where it crossed.
+    crash = one(extractor, "A Russian drone that flew into Latvia from Belarus crashed in a "
+                           "field in the Rēzekne municipality early on Saturday.")
+    assert "crossed the border" not in crash.area.note
+    assert covers(crash.area, 56.51, 27.34)  # Rēzekne
+
+
+def test_over_a_sea_is_the_states_territorial_sea_there(extractor):
+    inc = one(extractor, "Three Russian MiG-31 fighter jets violated Estonian airspace over "
+                         "the Gulf of Finland on Friday, the Estonian military said.")
+    assert inc.country_iso3 == "EST" and inc.verdict == "inside"
+    assert covers(inc.area, 59.82, 26.36)  # off Vaindloo island
+    assert not covers(inc.area, 58.38, 26.72)  # Tartu, inland
+    assert "over the Gulf of Finland" in inc.area.note
+
+
+def test_a_direction_without_distance_is_a_sector_beyond_the_place(extractor):
+    inc = one(extractor, "A Russian Su-27 violated Swedish airspace east of Gotland on "
+                         "Tuesday, the Swedish armed forces said.")
+    assert inc.country_iso3 == "SWE"
+    assert covers(inc.area, 57.60, 19.20)  # off Gotland's east coast
+    assert not covers(inc.area, 57.64, 18.29)  # Visby, on the west coast
