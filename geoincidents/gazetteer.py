@@ -34,7 +34,7 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -43,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -721,13 +721,16 @@ def _airports(iso3_of: dict[str, str], biggest: dict):
     """
     import airportsdata
 
-    for icao, ap in sorted(airportsdata.load("ICAO").items()):
-        iata = (ap.get("iata") or "").strip()
-        if not iata:
-            continue
+    airports = [(icao, ap) for icao, ap in sorted(airportsdata.load("ICAO").items())
+                if (ap.get("iata") or "").strip()]
+    dms_countries = _dms_countries(airports, biggest)
+    for icao, ap in airports:
+        iata = ap["iata"].strip()
         name = ap["name"].strip()
         cc2 = ap["country"] or None
         lat, lon = float(ap["lat"]), float(ap["lon"])
+        if cc2 in dms_countries and None not in (_from_dms(lat), _from_dms(lon)):
+            lat, lon = _from_dms(lat), _from_dms(lon)
         entry = GazetteerEntry(f"airport:{icao}", name, lat, lon, "site", cc2,
                                iso3_of.get(cc2 or ""), uncertainty_km=2.0)
         cities = [c.strip() for c in (ap.get("city") or "").split("/") if c.strip()]
@@ -747,6 +750,36 @@ def _airports(iso3_of: dict[str, str], biggest: dict):
                 importance -= min(haversine_km(lat, lon, centre[2], centre[3]), 100) / 100
         codes = [c for c in (iata, icao) if c.isalnum() and c.isupper()]
         yield entry, names, codes, importance
+
+
+def _from_dms(value: float) -> float | None:
+    """50.5405 read as 50°54'05" (None when its digits are no minutes and seconds)."""
+    sign, value = (-1 if value < 0 else 1), abs(value)
+    degrees = int(value)
+    minutes, seconds = divmod(round((value - degrees) * 10000), 100)
+    if minutes >= 60 or seconds >= 60:
+        return None
+    return sign * (degrees + minutes / 60 + seconds / 3600)
+
+
+def _dms_countries(airports: list, biggest: dict) -> set[str]:
+    """Countries whose airports airportsdata gives in degrees-minutes-seconds written as decimals
+    (Belgium: Brussels Airport at 50.5405, 4.2904 for 50°54'05" N 4°29'04" E): those where every
+    airport that can be read that way is nearer its city so. Only those airports are read so."""
+    checked, nearer = Counter(), Counter()
+    for _icao, ap in airports:
+        cc2 = ap["country"]
+        lat, lon = float(ap["lat"]), float(ap["lon"])
+        lat2, lon2 = _from_dms(lat), _from_dms(lon)
+        city = (ap.get("city") or "").split("/")[0].strip()
+        centre = biggest.get((normalize(city), cc2))
+        if lat2 is None or lon2 is None or centre is None:
+            continue
+        checked[cc2] += 1
+        if haversine_km(lat2, lon2, centre[2], centre[3]) + 3 < \
+                haversine_km(lat, lon, centre[2], centre[3]):
+            nearer[cc2] += 1
+    return {cc for cc, n in checked.items() if n >= 3 and nearer[cc] == n}
 
 
 def _alias_target(r: dict, countries: dict, rows: list[tuple]) -> str | None:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geoincidents.dates import DATE_RE, dateline, resolve
+from geoincidents.mentions import AIRPORT_OF
 from geoincidents.models import Mention, Place, Region
 
 # Object words -> object class (matched on lower-case word starts).
@@ -47,6 +48,8 @@ _AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\
                           r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*|"
                           r"flew|flown|flying|crossed)\b.{0,40}?\bairspace\b", re.I)
 _AIRPORT_RE = re.compile(r"\bairports?\b", re.I)
+_CLOSED = re.compile(r"\b(?:clos(?:ed|e|es|ing|ure)|shut(?:s|ting)?(?: down)?|suspend\w*|"
+                     r"halt\w*|stopp?\w*|diverted|grounded|disrupt\w*)\b", re.I)
 # Flying that is no incident: shows, displays, exercises announced as such.
 _NOT_INCIDENT = re.compile(r"\b(?:air ?shows?|air tattoo|flying displays?|flypasts?|aerobatic|"
                            r"exhibitions?|parades?)\b", re.I)
@@ -242,8 +245,7 @@ class IncidentExtractor:
         anaphor = obj_match is None and inherit is not None and _ANAPHOR.search(body)
         event = _EVENT_RE.search(body)
         airspace = _AIRSPACE_RE.search(body)
-        airport = _AIRPORT_RE.search(body) and re.search(r"\b(?:closed|closure|shut|suspended|"
-                                                         r"halted)\b", body, re.I)
+        airport = _AIRPORT_RE.search(body) and _CLOSED.search(body)
         if not (((obj_match or anaphor) and (event or airspace)) or airspace
                 or (airport and obj_match)) or _NOT_INCIDENT.search(body):
             return []
@@ -280,7 +282,9 @@ class IncidentExtractor:
             return []
         airspaces = {}
         for sc, p in sorted(scored, key=lambda sp: -sp[0]):
-            if sc >= 5.5 and p.country_iso3 and p.country_iso3 not in airspaces:
+            # "violated Danish airspace ... entering Swedish airspace" (6 + 0.3), "the village
+            # of X" on either side of a border (5 + 1.5); not two airports (4 + 1.8).
+            if sc >= 6.0 and p.country_iso3 and p.country_iso3 not in airspaces:
                 airspaces[p.country_iso3] = (sc, p)
         if len(airspaces) > 1:
             return list(airspaces.values())
@@ -318,7 +322,8 @@ class IncidentExtractor:
             score += 5
         elif any(w in _LOCATIVE for w in words[-5:]):
             score += 3 if words and words[-1] in _LOCATIVE else 2
-        elif re.match(r"\s*airport", after) or m.kind == "name" and "airport" in m.text.lower():
+        elif re.match(r"\s*airport", after) or m.kind in ("name", "site") and \
+                "airport" in m.text.lower() or m.label == AIRPORT_OF:
             score += 4
         else:
             score -= 1

@@ -157,6 +157,18 @@ _AREA_WORDS = frozenset({"county", "province", "voivodeship", "voivodship", "obl
 _MODEL_WORDS = frozenset({"type", "class", "style", "series", "model", "variant"})
 
 
+# The label of a name that stands for its airport ("the airport in Aalborg").
+AIRPORT_OF = "airport-of"
+_AIRPORT_ADJECTIVES = frozenset({"international", "main", "military", "civilian", "civil",
+                                 "regional", "largest", "busiest"})
+
+
+def airport_named(gazetteer, name: str) -> bool:
+    """Whether the gazetteer has an airport called "<name> Airport"."""
+    return any(e.feature == "site" for e in
+               gazetteer.lookup(f"{_strip_possessive(name)} Airport", codes=False))
+
+
 class PosRules:
     """The coarse part of speech the model's ``attribute_ruler`` would give a token, computed
     from its fine tag and lower-case form with the ruler's own patterns, without running it.
@@ -302,8 +314,11 @@ class MentionFinder:
                 return
             airport_end = self._airport_end(doc, start_tok, end_tok)
             if airport_end is not None and not any(taken[end_tok:airport_end]):
-                # "Rzeszów airport": the airport, not the city it is named after.
+                # "Rzeszów airport", "Munich's main airport": the airport, not its city.
                 end_tok, kind, role = airport_end, "site", "location"
+            elif kind == "name" and self._airport_of(doc, start_tok, end_tok):
+                # "the airport in Aalborg", "Oslo's main airport Gardermoen"
+                kind, role, label = "site", "location", AIRPORT_OF
             elif kind == "name" and end_tok < len(doc) and not taken[end_tok] \
                     and doc[end_tok].lower_ in _AREA_WORDS and doc[start_tok].text[:1].isupper():
                 # "Włodawa county": the county, not the town it is named after.
@@ -452,16 +467,30 @@ class MentionFinder:
                    self.gazetteer.lookup(_strip_possessive(text), codes=False))
 
     def _airport_end(self, doc, start: int, end: int) -> int | None:
-        """The end of "<name> airport" / "<name> international airport" when the gazetteer
-        knows that airport and the span stops short of its lower-case "airport"."""
-        for size in (1, 2):
+        """The end of "<name> airport" / "<name> international airport" / "<name>'s main
+        airport" when the gazetteer knows that airport and the span stops short of its
+        lower-case "airport"."""
+        name = doc[start:end].text
+        for size in (1, 2, 3, 4):
             words = [t.lower_ for t in doc[end:end + size]]
-            if len(words) == size and words[-1] == "airport" and words[:-1] in ([], [
-                    "international"]):
-                text = doc[start:end + size].text
-                if any(e.feature == "site" for e in self.gazetteer.lookup(text, codes=False)):
-                    return end + size
+            if len(words) < size or words[-1] != "airport":
+                continue
+            middle = words[:-1]
+            if middle[:1] in (["'s"], ["’s"]):
+                middle = middle[1:]
+            if all(w in _AIRPORT_ADJECTIVES for w in middle) and airport_named(
+                    self.gazetteer, name):
+                return end + size
         return None
+
+    def _airport_of(self, doc, start: int, end: int) -> bool:
+        """"the airport in Aalborg", "the airport of Liège", "main airport Gardermoen": a name
+        that stands for its airport, when the gazetteer knows "<name> Airport"."""
+        words = [t.lower_ for t in doc[max(0, start - 2):start]]
+        if not (words[-1:] == ["airport"] or len(words) == 2 and words[0] == "airport"
+                and words[1] in ("in", "of", "at", "near", "outside", ",")):
+            return False
+        return airport_named(self.gazetteer, doc[start:end].text)
 
     # -- roles ------------------------------------------------------------------------------------
 

@@ -22,10 +22,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from geoincidents.gazetteer import GazetteerEntry, haversine_km, normalize
+from geoincidents.mentions import AIRPORT_OF
 from geoincidents.models import Mention, Place
 from geoincidents.ranker import inside, prior
 
 # "X county", "Y province": the words that make a name an admin area, and which level.
+# "Munich's main airport", "Oslo's airport": the city's airport.
+_AIRPORT_RE = re.compile(r"^(?P<city>.+?)(?:'s|’s)\s+(?:(?:main|international|military|civil|"
+                         r"civilian|regional|largest|busiest)\s+){0,2}airport$", re.I)
 # How far an admin area reaches from the town it is named after (Polish powiats, Moldovan and
 # Ukrainian raions, Romanian communes: 10-30 km).
 SEAT_AREA_KM = 30.0
@@ -187,6 +191,13 @@ class Resolver:
                 if entry is not None:
                     out.append(entry)
             return out
+        airport = _AIRPORT_RE.match(name)
+        if airport or mention.label == AIRPORT_OF:
+            city = airport.group("city") if airport else name
+            sites = [e for e in self.gazetteer.lookup(f"{city} Airport", codes=False)
+                     if e.feature == "site"]
+            if sites:
+                return sites  # "Munich's main airport", "the airport in Aalborg"
         found = self.gazetteer.lookup(name)
         admin = _ADMIN_RE.match(name)
         if admin:

@@ -42,7 +42,8 @@ _LANDED = re.compile(r"\b(?:crash\w*|came down|fell|found|landed|hit|struck|expl
                      r"downed|impact\w*|smashed|damag\w*)\b", re.I)
 _CROSSED_WITH = re.compile(r"\b(?:from|back into|back to|back over|back toward|back towards|"
                            r"returned to|returning to)\s+(?:the\s+)?$", re.I)
-_BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b", re.I)
+_BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b(?!\s*(?:guards?|police|"
+                           r"service|force|agency|control|officers?|troops))", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
 _BORDER_DISTANCE = re.compile(
     r"(?:(?:(?P<more>more than|over|at least|beyond)|(?P<less>less than|under|within|up to|"

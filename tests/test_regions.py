@@ -202,3 +202,26 @@ def test_a_direction_without_distance_is_a_sector_beyond_the_place(extractor):
     assert inc.country_iso3 == "SWE"
     assert covers(inc.area, 57.60, 19.20)  # off Gotland's east coast
     assert not covers(inc.area, 57.64, 18.29)  # Visby, on the west coast
+
+
+@pytest.mark.parametrize(("text", "airport"), [
+    ("Drones were spotted over the airport in Aalborg on Wednesday night, forcing it to close "
+     "for several hours. Copenhagen airport had been shut two days earlier.", "airport:EKYT"),
+    ("Munich's airport suspended flights on Thursday night after drone sightings, German "
+     "officials said in Berlin.", "airport:EDDM"),
+    ("Flights at Oslo's main airport Gardermoen were halted for two hours after drones were "
+     "seen near the runway.", "airport:ENGM"),
+    ("Balloons flown from Belarus forced Vilnius airport to halt flights on Friday evening, "
+     "Lithuania's border guard said; Riga airport was not affected.", "airport:EYVI"),
+])
+def test_an_airport_named_by_its_city_is_the_airport(extractor, text, airport):
+    inc = one(extractor, text)
+    assert inc.location.gazetteer_id == airport and inc.location.precision == "site"
+
+
+def test_belgian_airports_are_where_they_are():
+    # airportsdata gives Belgium's airports in degrees-minutes-seconds written as decimals.
+    brussels = Gazetteer.default().get("airport:EBBR")
+    assert haversine_km(brussels.lat, brussels.lon, 50.9014, 4.4844) < 1
+    oostmalle = Gazetteer.default().get("airport:EBZR")  # given in decimals: left alone
+    assert haversine_km(oostmalle.lat, oostmalle.lon, 51.2647, 4.7533) < 1
