@@ -317,7 +317,8 @@ class IncidentExtractor:
         elif re.match(r"\s*(?:'s|’s)?\s*(?:airspace|territory|skies)", after) or \
                 re.search(r"\b(?:airspace|territory) of\s+(?:the\s+)?$", before.lower()):
             score += 6
-        elif re.search(r"\b(?:village|town|city|hamlet|port|airport|base|airfield) of\s+$",
+        elif re.search(r"\b(?:village|town|city|hamlet|commune|gmina|municipality|port|airport|"
+                       r"base|airfield) of\s+$",
                        before.lower()):
             score += 5
         elif any(w in _LOCATIVE for w in words[-5:]):

@@ -302,9 +302,13 @@ class MentionFinder:
         def accept(start_tok: int, end_tok: int, kind: str, label: str,
                    role: str | None = None) -> None:
             span = doc[start_tok:end_tok]
+            outer_end = end_tok
             start_tok, end_tok = _trim(span)
             if start_tok >= end_tok or any(taken[start_tok:end_tok]):
                 return
+            if end_tok < outer_end and doc[end_tok].text in ("(", "["):
+                # "Nufăru (Tulcea county)" as one entity: the bracket holds a place of its own.
+                accept(end_tok + 1, outer_end, kind, label, role)
             if kind == "name" and end_tok + 1 < len(doc) and doc[end_tok].text == "-" \
                     and doc[end_tok + 1].lower_ in _MODEL_WORDS:
                 return  # "a Geran-type drone", "a Kilo-class submarine": a model, not a place
@@ -642,6 +646,11 @@ def _trim(span) -> tuple[int, int]:
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
+    # "Nufăru (Tulcea county)" tagged as one entity: the name stops at the bracket.
+    for i in range(start + 1, end):
+        if doc[i].text in ("(", "[", ";"):
+            end = i
+            break
     while end > start and (doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct
                            and doc[end - 1].text not in (".",)):
         end -= 1

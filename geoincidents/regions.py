@@ -177,7 +177,10 @@ class RegionBuilder:
                 region = _region(_polygons(both), words, _finest(levels, site.precision),
                                  point)
                 return _restate(site, region), region
-        region = _region(geometry, words, _coarse_level(levels), None)
+        level = _coarse_level(levels)
+        # A state's region keeps the state's own point (the gazetteer's, inside it).
+        region = _region(geometry, words, level,
+                         (site.lat, site.lon) if level == "country" else None)
         return _restate(site, region, unresolved=not (fallback or offset)), region
 
     # -- constraints ---------------------------------------------------------------------------
@@ -321,7 +324,7 @@ class RegionBuilder:
         if entry is not None and site.precision in ("admin1", "admin2", "country"):
             area = self.areas.of_entry(entry)
             if area is not None:
-                point = None if site.precision == "country" else (site.lat, site.lon)
+                point = (site.lat, site.lon)
                 return _region(area.geometry, [f"{area.name} ({area.how})"], site.precision,
                                point)
         radius = max(site.uncertainty_km or 0.0, 0.5)

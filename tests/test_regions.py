@@ -225,3 +225,13 @@ def test_belgian_airports_are_where_they_are():
     assert haversine_km(brussels.lat, brussels.lon, 50.9014, 4.4844) < 1
     oostmalle = Gazetteer.default().get("airport:EBZR")  # given in decimals: left alone
     assert haversine_km(oostmalle.lat, oostmalle.lon, 51.2647, 4.7533) < 1
+
+
+def test_a_bracketed_county_and_a_commune_are_read(extractor):
+    inc = one(extractor, "Romanian authorities found drone debris on Saturday in the commune "
+                         "of Grindu in Tulcea county, the defence ministry said.")
+    assert inc.location.name == "Grindu" and covers(inc.area, 45.40, 28.2167)
+    inc = one(extractor, "Pieces of a drone were discovered in a field near the village of "
+                         "Nufăru (Tulcea county) on Sunday.")
+    assert "Tulcea" in inc.area.note and covers(inc.area, 45.15, 28.92)  # Nufăru, Tulcea
+    assert not covers(inc.area, 48.03, 23.17)  # the other Nufăru, in Maramureș
