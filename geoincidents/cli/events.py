@@ -1,0 +1,87 @@
+"""``geoincidents events``: the incidents of a feed clustered into events, with their sources."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from geoincidents.cli.options import (
+    DATE,
+    BatchRun,
+    batch_options,
+    gazetteer_options,
+    input_arguments,
+    make_progress,
+    translate_errors,
+)
+
+FORMATS = (".geojson", ".json", ".gpkg", ".parquet", ".csv")
+
+
+@click.command("events")
+@input_arguments
+@click.option("--published", type=DATE,
+              help="Publication date (YYYY-MM-DD) for documents that carry none.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the events here (atomically): .geojson (default: stdout), .gpkg, "
+              ".parquet or .csv.")
+@click.option("--update", "update", type=click.Path(dir_okay=False),
+              help="An events GeoJSON written earlier: the new reports join its events (their "
+              "ids stay) or make new ones; written back to it unless -o says elsewhere.")
+@click.option("--map", "map_dir", type=click.Path(file_okay=False),
+              help="Also write an offline HTML map (and a PNG) of the events into this folder.")
+@gazetteer_options
+@batch_options
+@translate_errors
+def events(inputs, published, output, update, map_dir, gazetteers, geocoder, user_agent, model,
+           errors_file, fail_fast, max_chars, jobs, resume, dask):
+    """Cluster the incidents that the INPUT reports tell into events.
+
+    Reports of the same incident (the same kind of object, dates that can be the same night,
+    places that can be the same place, in one state or across one border) become one event
+    with every source listed (document, URL, publication date, evidence), a consensus location,
+    date, object and verdict, and the reports' disagreements as conflicts.
+    """
+    from geoincidents.cli.extract import extract_work, run_documents
+    from geoincidents.events import cluster_events, sighting
+    from geoincidents.outputs.events import read_events, write_events
+
+    if resume:
+        raise click.UsageError("--resume does not apply to events: use --update FILE")
+    target = output or update
+    if target and Path(target).suffix.lower() not in FORMATS:
+        raise click.BadParameter(f"{target}: the output must end in " + ", ".join(FORMATS),
+                                 param_hint="-o/--output")
+    existing = []
+    if update:
+        if not Path(update).is_file():
+            raise click.BadParameter(f"{update} does not exist", param_hint="--update")
+        existing = read_events(update)  # a bad file stops here, before any document is read
+    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
+                   jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
+                   errors_file=errors_file, output=target)
+    sightings = []
+    with make_progress() as progress:
+        for doc, report in run_documents(run, published, progress):
+            url = doc.extra.get("url") if isinstance(doc.extra.get("url"), str) else None
+            for incident in report.incidents:
+                sightings.append(sighting(incident, doc.id, url, report.published))
+    if run.done == 0:
+        run.finish()  # nothing processed: says so, exits 1, and writes nothing
+        return
+    clustered = cluster_events(sightings, existing)
+    if target:
+        write_events(clustered, target)
+    else:
+        write_events(clustered, sys.stdout)
+    if map_dir:
+        from geoincidents.outputs.events_map import write_event_map
+
+        written = write_event_map(clustered, map_dir, Path(target).stem if target else "events")
+        click.echo("map: " + ", ".join(str(p) for p in written), err=True)
+    joined = sum(1 for e in clustered if e.report_count > 1)
+    click.echo(f"{len(sightings)} incident(s) in {run.done} document(s) -> {len(clustered)} "
+               f"event(s), {joined} told by more than one report", err=True)
+    run.finish()
