@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,3 +203,126 @@ def _assign(expected: list[dict], predicted: list) -> list:
         if cost[i, j] < big:
             out[i] = predicted[j]
     return out
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventScore:
+    """Clustering of a feed's incidents into events against the true events."""
+
+    reports: int = 0
+    incidents: int = 0
+    matched: int = 0  # incidents matched to a true event of their report
+    events: int = 0
+    true_events: int = 0
+    pairwise_precision: float = 0.0
+    pairwise_recall: float = 0.0
+    bcubed_precision: float = 0.0
+    bcubed_recall: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def pairwise_f1(self) -> float:
+        p, r = self.pairwise_precision, self.pairwise_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def bcubed_f1(self) -> float:
+        p, r = self.bcubed_precision, self.bcubed_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self) -> str:
+        return (f"{self.reports} reports, {self.incidents} incidents ({self.matched} matched to a "
+                f"true event), {self.events} events for {self.true_events} true; pairwise "
+                f"P {self.pairwise_precision:.3f} R {self.pairwise_recall:.3f} F1 "
+                f"{self.pairwise_f1:.3f}; B-cubed P {self.bcubed_precision:.3f} R "
+                f"{self.bcubed_recall:.3f} F1 {self.bcubed_f1:.3f}")
+
+
+def score_events(reports: list[dict], truth: dict[str, dict], extractor) -> EventScore:
+    """Extract every report's incidents, cluster them, and compare with the true events.
+
+    ``reports``: ``{"id", "published", "url", "text", "events": [event keys]}``; ``truth``:
+    event key -> ``{"object", "date", "country_iso3", "lat", "lon"}``. Each incident of a
+    report is matched to one of that report's true events (same state first, then nearest);
+    pairwise and B-cubed scores run over the matched incidents.
+    """
+    from itertools import combinations
+
+    from geoincidents.events import cluster_events, sighting
+
+    score = EventScore(reports=len(reports), true_events=len(truth))
+    sightings, label = [], {}
+    for rep in reports:
+        published = dt.date.fromisoformat(rep["published"]) if rep.get("published") else None
+        report = extractor.extract(rep["text"], published, rep["id"])
+        options = [truth[k] | {"event": k} for k in rep.get("events") or []]
+        for inc in report.incidents:
+            s = sighting(inc, rep["id"], rep.get("url"), published)
+            sightings.append(s)
+            score.incidents += 1
+            best = _true_event(inc, options)
+            if best is None:
+                score.failures.append(f"{rep['id']}: incident at "
+                                      f"{inc.location.text if inc.location else None} matches "
+                                      f"none of {rep.get('events')}")
+                continue
+            options = [o for o in options if o is not best]  # one incident per true event
+            label[(s.source.doc_id, s.source.incident_id)] = best["event"]
+            score.matched += 1
+    events = cluster_events(sightings)
+    score.events = len(events)
+    cluster = {}
+    for event in events:
+        for m in event.members:
+            cluster[(m.source.doc_id, m.source.incident_id)] = event.event_id
+    keys = sorted(label)
+    same_true = same_pred = both = 0
+    for a, b in combinations(keys, 2):
+        t, p = label[a] == label[b], cluster[a] == cluster[b]
+        same_true += t
+        same_pred += p
+        both += t and p
+    score.pairwise_precision = both / same_pred if same_pred else 1.0
+    score.pairwise_recall = both / same_true if same_true else 1.0
+    if keys:
+        bp = br = 0.0
+        for k in keys:
+            pred = [j for j in keys if cluster[j] == cluster[k]]
+            true = [j for j in keys if label[j] == label[k]]
+            hit = sum(label[j] == label[k] for j in pred)
+            bp += hit / len(pred)
+            br += hit / len(true)
+        score.bcubed_precision, score.bcubed_recall = bp / len(keys), br / len(keys)
+    for event in events:
+        truths = Counter(label.get((m.source.doc_id, m.source.incident_id)) for m in event.members)
+        truths.pop(None, None)
+        if len(truths) > 1:
+            score.failures.append(f"{event.event_id} merges true events {dict(truths)}")
+    by_truth: dict[str, set] = {}
+    for k in keys:
+        by_truth.setdefault(label[k], set()).add(cluster[k])
+    for key, clusters in sorted(by_truth.items()):
+        if len(clusters) > 1:
+            score.failures.append(f"true event {key} split into {len(clusters)} events")
+    return score
+
+
+def _true_event(inc, options: list[dict]) -> dict | None:
+    if not options:
+        return None
+    loc = inc.location
+
+    def key(o):
+        same = o.get("country_iso3") == inc.country_iso3
+        km = haversine_km(o["lat"], o["lon"], loc.lat, loc.lon) \
+            if loc is not None and loc.lat is not None else 1e6
+        return (not same, km)
+
+    best = min(options, key=key)
+    if len(options) > 1 or best.get("country_iso3") == inc.country_iso3:
+        return best
+    km = key(best)[1]
+    return best if km <= 300 else None

@@ -58,7 +58,12 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
     if update:
         if not Path(update).is_file():
             raise click.BadParameter(f"{update} does not exist", param_hint="--update")
-        existing = read_events(update)  # a bad file stops here, before any document is read
+        from geoincidents.errors import InputError
+
+        try:  # a bad file stops here, before any document is read
+            existing = read_events(update)
+        except InputError as err:
+            raise click.BadParameter(str(err), param_hint="--update") from err
     run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
                    jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
                    errors_file=errors_file, output=target)

@@ -73,9 +73,10 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, model, 
     run.finish()
 
 
-def write_table(output: str, fmt: str, fill, commit=None) -> None:
+def write_table(output: str, fmt: str, fill, commit=None, *, keys=None, layer=None) -> None:
     """Fill a GeoPackage/GeoParquet table through a temporary file renamed at the end (unless
-    ``commit()`` says False: then an existing ``output`` stays as it was)."""
+    ``commit()`` says False: then an existing ``output`` stays as it was); ``keys``/``layer``
+    make it one table of those columns."""
     import importlib.util
     import os
     import tempfile
@@ -96,7 +97,7 @@ def write_table(output: str, fmt: str, fill, commit=None) -> None:
     os.close(fd)
     os.unlink(tmp)  # the writers create the file themselves
     try:
-        fill(TableSink(tmp, fmt))  # the filler closes the sink when it is done
+        fill(TableSink(tmp, fmt, keys, layer))  # the filler closes the sink when it is done
         if commit is None or commit():
             os.replace(tmp, target)
         else:

@@ -10,6 +10,7 @@ import click
 
 from geoincidents import __version__
 from geoincidents.cli.check import check
+from geoincidents.cli.events import events
 from geoincidents.cli.extract import extract
 from geoincidents.cli.gazetteer import gazetteer
 from geoincidents.cli.map import map_command
@@ -85,6 +86,7 @@ def cli(ctx: click.Context, verbosity: int, quietness: int) -> None:
 
 
 cli.add_command(check)
+cli.add_command(events)
 cli.add_command(extract)
 cli.add_command(gazetteer)
 cli.add_command(map_command)

@@ -266,7 +266,7 @@ def write_geojson(collection: dict, path, *, clobber: bool = True):
 
 # Column types of the corpus formats (GeoPackage, GeoParquet): DESIGN.md §4 keys.
 _NUMBERS = {"uncertainty_km", "distance_to_border_km", "confidence", "radius_km", "area_km2"}
-_INTEGERS = {"start", "end"}
+_INTEGERS = {"start", "end", "report_count"}
 _BOOLEANS = {"nato_member", "inside_nato_airspace"}
 CORPUS_BATCH = 2000
 AREA_LAYER = "incident_areas"
@@ -283,8 +283,11 @@ class TableSink:
     metadata lists the geometry types the file holds.
     """
 
-    def __init__(self, path, fmt: str) -> None:
+    def __init__(self, path, fmt: str, keys: tuple[str, ...] | None = None,
+                 layer: str | None = None) -> None:
+        # ``keys``/``layer``: one table of those columns instead (the events of a feed).
         self.path, self.fmt = path, fmt
+        self.keys, self.layer = keys, layer
         self.checker = FeatureChecker()
         self.batch: list[dict] = []
         self.first = True
@@ -333,7 +336,9 @@ class TableSink:
     def _flush(self, final: bool = False) -> None:
         if not self.batch and not (final and self.first):
             return
-        if self.fmt == "gpkg":
+        if self.fmt == "gpkg" and self.keys:
+            self._flush_gpkg(self.batch, self.layer or "features", self.keys, "Point")
+        elif self.fmt == "gpkg":
             is_area = [f["properties"].get("feature_type") == "incident_area"
                        for f in self.batch]
             areas = [f for f, a in zip(self.batch, is_area) if a]
@@ -376,13 +381,14 @@ class TableSink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        keys = self.keys or TABLE_KEYS
         types = {k: pa.float64() if k in _NUMBERS else pa.int64() if k in _INTEGERS
-                 else pa.bool_() if k in _BOOLEANS else pa.string() for k in TABLE_KEYS}
-        cols = self._columns(self.batch, TABLE_KEYS)
-        arrays = [pa.array(cols[k], type=types[k]) for k in TABLE_KEYS]
+                 else pa.bool_() if k in _BOOLEANS else pa.string() for k in keys}
+        cols = self._columns(self.batch, keys)
+        arrays = [pa.array(cols[k], type=types[k]) for k in keys]
         arrays.append(pa.array(self._wkb(self.batch), type=pa.binary()))
         self.geometry_types.update(f["geometry"]["type"] for f in self.batch if f["geometry"])
-        names = [*TABLE_KEYS, "geometry"]
+        names = [*keys, "geometry"]
         if self.writer is None:
             schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)])
             self.writer = pq.ParquetWriter(self.path, schema)

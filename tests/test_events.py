@@ -1,0 +1,110 @@
+"""Events: reports of one incident clustered together, with sources kept and conflicts listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from geoincidents.events import Sighting, Source, cluster_events, compatible, sighting
+from geoincidents.incidents import IncidentExtractor
+
+D = dt.date
+NIGHT = D(2025, 9, 10)
+
+
+def s(doc, *, obj="drone", date=NIGHT, published=NIGHT, state="POL",
+      lat=51.56, lon=23.36, precision="village", km=5.0, verdict="inside", attribution=None,
+      incident="1", url=None) -> Sighting:
+    return Sighting(Source(doc, f"{doc}#{incident}", url, published, f"evidence of {doc}"), obj,
+                    "RUS", attribution, date, state, state, True, verdict == "inside", verdict,
+                    10.0, lat, lon, precision, km, "Wyryki-Wola", 0.8)
+
+
+def test_reports_of_one_night_join_and_another_state_the_same_night_does_not():
+    wire = s("wire", precision="country", lat=52.0, lon=20.0, km=315)  # "Polish airspace"
+    local = s("local")  # the village
+    later = s("followup", date=D(2025, 9, 10), published=D(2025, 9, 17), lat=51.57, lon=23.37)
+    romania = s("ro", state="ROU", lat=45.32, lon=28.83, date=D(2025, 9, 10))
+    events = cluster_events([wire, local, later, romania])
+    assert len(events) == 2
+    poland = next(e for e in events if e.where.country_iso3 == "POL")
+    assert poland.report_count == 3 and poland.where.precision == "village"
+    assert poland.first_reported == D(2025, 9, 10) and poland.last_reported == D(2025, 9, 17)
+    assert {x.doc_id for x in poland.sources} == {"wire", "local", "followup"}
+
+
+def test_two_airports_the_same_night_are_two_events():
+    copenhagen = s("a", precision="site", lat=55.618, lon=12.656, km=2, state="DNK")
+    oslo = s("b", precision="site", lat=60.197, lon=11.1, km=2, state="NOR")
+    copenhagen2 = s("c", precision="site", lat=55.62, lon=12.65, km=2, state="DNK")
+    events = cluster_events([copenhagen, oslo, copenhagen2])
+    assert sorted(e.report_count for e in events) == [1, 2]
+
+
+def test_the_same_village_in_another_year_is_another_event():
+    a = s("2023", date=D(2023, 9, 4), published=D(2023, 9, 6), state="ROU", lat=45.32,
+          lon=28.83)
+    b = s("2024", date=D(2024, 9, 8), published=D(2024, 9, 9), state="ROU", lat=45.32,
+          lon=28.83)
+    assert len(cluster_events([a, b])) == 2
+
+
+def test_undated_report_joins_within_the_week_before_it_was_published():
+    dated = s("dated", date=D(2025, 9, 10))
+    undated = s("undated", date=None, published=D(2025, 9, 14))
+    stale = s("stale", date=None, published=D(2025, 9, 30))
+    assert compatible(dated, undated) and not compatible(dated, stale)
+
+
+def test_conflicts_are_listed_not_averaged():
+    a = s("a", obj="drone")
+    b = s("b", obj="missile")
+    c = s("c", obj="drone", attribution="denied", date=D(2025, 9, 9))
+    [event] = cluster_events([a, b, c])
+    text = "; ".join(event.conflicts)
+    assert "object: drone (2), missile (1)" in text
+    assert "date: 2025-09-09 (1), 2025-09-10 (2)" in text and "denied" in text
+    assert event.object == "drone" and event.date == D(2025, 9, 10)
+    props = event.to_properties()
+    assert props["report_count"] == 3 and props["conflicts"]
+    assert [x["doc_id"] for x in json.loads(props["sources"])] == ["a", "b", "c"]
+
+
+def test_one_reports_two_incidents_never_merge():
+    a = s("doc", incident="1")
+    b = s("doc", incident="2", lat=51.6, lon=23.4)
+    assert len(cluster_events([a, b])) == 2
+
+
+def test_existing_events_keep_their_ids_and_take_new_reports():
+    first = cluster_events([s("day1")])
+    ident = first[0].event_id
+    again = cluster_events([s("day2", published=D(2025, 9, 11))], existing=first)
+    assert len(again) == 1 and again[0].event_id == ident and again[0].report_count == 2
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return IncidentExtractor()
+
+
+def test_extracted_reports_cluster(extractor):
+    texts = {
+        "wire": ("2025-09-10", "Russian drones violated Polish airspace overnight, the army "
+                 "said on Wednesday, and several were shot down."),
+        "local": ("2025-09-11", "A Russian drone smashed through the roof of a house in "
+                  "Wyryki-Wola, a village in Włodawa county in Poland's Lublin province, in "
+                  "the early hours of Wednesday."),
+        "aalborg": ("2025-09-25", "Drones were spotted over the airport in Aalborg on "
+                    "Wednesday night, forcing it to close for several hours."),
+    }
+    sightings = []
+    for doc, (day, text) in texts.items():
+        published = D.fromisoformat(day)
+        for inc in extractor.extract(text, published, doc).incidents:
+            sightings.append(sighting(inc, doc, None, published))
+    events = cluster_events(sightings)
+    sizes = sorted(e.report_count for e in events)
+    assert sizes == [1, 2], [(e.where.name, e.report_count) for e in events]
