@@ -1,0 +1,100 @@
+"""Consistency of the event-clustering evaluation data (tests/data/events/).
+
+Only the files are checked here; no extractor or clusterer is run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data" / "events"
+OBJECTS = {"drone", "missile", "aircraft", "balloon"}
+PRECISIONS = {"site", "village", "city", "admin2", "admin1", "country", "region"}
+TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precision", "max_error_km", "notes"}
+REPORT_KEYS = {"id", "published", "url", "text", "events", "notes"}
+
+
+def _load(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _date(value: str) -> dt.date:
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), value
+    return dt.date.fromisoformat(value)
+
+
+@pytest.fixture(scope="module")
+def truth() -> list[dict]:
+    return _load("truth.jsonl")
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[dict]:
+    return _load("reports.jsonl")
+
+
+def test_sizes(truth, reports):
+    assert len(truth) >= 20
+    assert len(reports) >= 70
+
+
+def test_truth_rows(truth):
+    ids = [t["event"] for t in truth]
+    assert len(set(ids)) == len(ids)
+    for t in truth:
+        assert set(t) == TRUTH_KEYS, t["event"]
+        assert re.fullmatch(r"E\d{2}", t["event"]), t["event"]
+        assert t["object"] in OBJECTS, t["event"]
+        assert t["precision"] in PRECISIONS, t["event"]
+        day = _date(t["date"])
+        assert dt.date(2022, 1, 1) <= day <= dt.date(2025, 12, 31), t["event"]
+        iso = t["country_iso3"]
+        assert iso is None or re.fullmatch(r"[A-Z]{3}", iso), t["event"]
+        assert -90 <= t["lat"] <= 90 and -180 <= t["lon"] <= 180, t["event"]
+        assert isinstance(t["max_error_km"], (int, float)) and t["max_error_km"] > 0, t["event"]
+        assert t["notes"].strip(), t["event"]
+
+
+def test_report_rows(reports, truth):
+    by_event = {t["event"]: t for t in truth}
+    ids = [r["id"] for r in reports]
+    assert len(set(ids)) == len(ids)
+    urls = [r["url"] for r in reports]
+    assert len(set(urls)) == len(urls)
+    for r in reports:
+        assert set(r) == REPORT_KEYS, r["id"]
+        assert re.fullmatch(r"r\d{3}", r["id"]), r["id"]
+        published = _date(r["published"])
+        assert re.fullmatch(r"https://[a-z0-9.-]+\.example/\S+", r["url"]), r["id"]
+        assert r["text"].strip() and r["notes"].startswith("style:"), r["id"]
+        assert isinstance(r["events"], list), r["id"]
+        assert len(set(r["events"])) == len(r["events"]), r["id"]
+        for event in r["events"]:
+            assert event in by_event, (r["id"], event)
+            assert published >= _date(by_event[event]["date"]), (r["id"], event)
+
+
+def test_every_event_has_three_reports(reports, truth):
+    counts = Counter(e for r in reports for e in r["events"])
+    for t in truth:
+        assert counts[t["event"]] >= 3, t["event"]
+
+
+def test_hard_negative_cases_present(reports, truth):
+    """The pairs the README lists as hard negatives exist as separate events, and the same-night
+    pairs have a report that tells about both."""
+    by_event = {t["event"]: t for t in truth}
+    both = {frozenset(r["events"]) for r in reports if len(r["events"]) == 2}
+    for a, b in [("E13", "E14"), ("E24", "E25"), ("E04", "E05"), ("E07", "E08")]:
+        assert frozenset((a, b)) in both, (a, b)
+    # same village, different years
+    assert by_event["E04"]["date"][:4] != by_event["E06"]["date"][:4]
+    # a strike in a non-NATO state is its own event
+    assert by_event["E05"]["country_iso3"] == "UKR"
+    assert any(not r["events"] for r in reports)
