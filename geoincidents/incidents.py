@@ -40,6 +40,7 @@ _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS)
 _EVENT_RE = re.compile(
     r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
     r"downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|sightings?|spotted|"
+    r"seeing|sighted|observed|hover\w*|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept\w*|"
     r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
@@ -80,8 +81,8 @@ _ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:direction of\s+(?:the\s
                      r"(?:(?:territory|airspace|side) of\s+(?:the\s+)?)?$", re.I)
 _ROUTE = re.compile(r"\b(?:(?:head\w*|fl(?:ew|ying|ies|y)|mov\w*|continu\w*|return\w*|"
                     r"turn\w*|back|went|going|bound)\s+(?:\w+\s+)?(?:in)?to(?:wards?)?|"
-                    r"toward|towards|in the direction of|via|bound for|heading for)\s+"
-                    r"(?:the\s+)?$", re.I)
+                    r"toward|towards|through|across|in the direction of|via|bound for|"
+                    r"heading for)\s+(?:the\s+)?(?:\w+\s+(?:or|and)\s+)?$", re.I)
 # Places of another event the report gives as context: "after an attack on the port of X",
 # "during a strike on X".
 _CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|its|their|"
@@ -219,7 +220,7 @@ class IncidentExtractor:
                         d.actor, d.attribution = inherit.actor, inherit.attribution
                 drafts += found
                 inherit = found[0] if found else inherit
-        merged = _merge(drafts)
+        merged = _merge(_continued(text, _foreground(text, drafts)))
         incidents = []
         for n, draft in enumerate(merged, start=1):
             pairs = []
@@ -458,7 +459,14 @@ def place_role(text: str, m: Mention) -> str:
         return "statement"  # "the ministry in Warsaw said"
     if re.search(r"\b(?:diverted|rerouted|redirected)\b", " ".join(words[-8:])):
         return "statement"
+    if _SPEAKER_AFTER.match(after):
+        return "statement"  # "the Central and West Jutland police said": who spoke
     return "site"
+
+
+_SPEAKER_AFTER = re.compile(r"^(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+(?:police|authorities|"
+                            r"officials|prosecutors|border guards?|governor|mayor)\s+(?:said|"
+                            r"says|reported|confirmed|announced|told)\b")
 
 
 _OBJECT_PRIORITY = ("drone", "missile", "balloon", "aircraft", "unknown")
@@ -497,6 +505,75 @@ def _object(body: str) -> str:
     """The incident's object: a drone shot down by fighter jets is a drone incident."""
     found = {k for m in _OBJECT_RE.finditer(body) for k, v in m.groupdict().items() if v}
     return next((k for k in _OBJECT_PRIORITY if k in found), "unknown")
+
+
+# A sentence about an earlier event the report recalls ("The closure followed drone sightings
+# that shut Munich's airport on Thursday", "In October, debris fell on Naslavcea", "two weeks
+# ago Gardermoen itself was shut"): background, not an incident of this report.
+_BACKGROUND = re.compile(
+    r"\b(?:followed|follows|following (?:similar|earlier|the)|came (?:\w+ ){0,3}after|"
+    r"(?:days?|weeks?|months?|years?) (?:ago|earlier|before)|earlier (?:this|that|in the) "
+    r"(?:week|month|year)|last (?:week|month|year)|in recent (?:days|weeks|months)|recently|"
+    r"previously|like the one|similar to the|the latest in|since the start of|(?:a|the) "
+    r"(?:previous|similar|earlier) (?:incident|case|closure|incursion)|has been (?:closed|shut)|"
+    r"had been (?:closed|shut)|(?:first|second|third) (?:such|time|incident) (?:since|in)|"
+    r"(?:has|have|had) also (?:had|seen|reported)|had (?:\w+ )?(?:attacked|struck|targeted|"
+    r"bombed|shelled))\b",
+    re.I)
+BACKGROUND_DAYS = 3  # a date this much before the lead's is another event's
+
+
+def _foreground(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """The drafts of this report's own incidents: after the lead (the first placed one), a
+    sentence that recalls an earlier event, by its words or by its date, is left out."""
+    recalled = [bool(_BACKGROUND.search(text[d.sentence[0]:d.sentence[1]])) for d in drafts]
+    own = [d for d, r in zip(drafts, recalled) if not r]
+    if not own:
+        return drafts  # every sentence recalls: the report is about those events
+    lead = next((d for d in own if d.location is not None), own[0])
+    lead_days = [d for d, _ in lead.dates]
+    out = []
+    for d in own:
+        if d is not lead and d.sentence[0] > lead.sentence[0]:
+            days = [day for day, _ in d.dates]
+            if days and lead_days and \
+                    max(days) < min(lead_days) - dt.timedelta(days=BACKGROUND_DAYS):
+                continue
+        out.append(d)
+    return out
+
+
+# "Residents had filmed the drone flying over parts of Vilnius": the same object again, told
+# with a definite article and no new one introduced.
+_DEFINITE = re.compile(r"\b(?:the|this|that|its)\s+(?:\w+\s+)?(?:" +
+                       "|".join(p for _, p in OBJECTS) + r")\b|\bit\b", re.I)
+_NEW_OBJECT = re.compile(r"\b(?:a|an|another|one|two|three|four|five|several|more|other|"
+                         r"second|third|\d+)\s+(?:\w+[\s-]+){0,2}?(?:" +
+                         "|".join(p for _, p in OBJECTS) + r")\b", re.I)
+
+
+def _continued(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """A sentence that goes on about the object of the one before ("the drone", "it") adds
+    its cues and dates to that incident; the places it passes are not new sites, unless the
+    incident had none finer than a state."""
+    out: list[_Draft] = []
+    for d in drafts:
+        body = text[d.sentence[0]:d.sentence[1]]
+        prev = out[-1] if out else None
+        elsewhere = d.location is not None and prev is not None and not _coarse(d) \
+            and prev.location is not None and d.location.country_iso3 != \
+            prev.location.country_iso3  # "the drones that attacked Izmail": another state's
+        if prev is not None and _compatible_object(prev, d) and _DEFINITE.search(body) \
+                and not _NEW_OBJECT.search(body) and prev.sentence != d.sentence \
+                and not elsewhere:
+            keep = prev.location is not None and not _coarse(prev)
+            location, score = prev.location, prev.loc_score
+            _absorb(prev, d)
+            if keep:
+                prev.location, prev.loc_score = location, score
+            continue
+        out.append(d)
+    return out
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:

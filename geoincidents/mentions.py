@@ -364,6 +364,10 @@ class MentionFinder:
 
     def _place_entity(self, ent, accept) -> None:
         text = _strip_det(ent.text)
+        if len(ent) == 1 and ent[0].text[:1].isupper() and self.gazetteer.demonym(text) \
+                and not self.gazetteer.has(text):
+            accept(ent.start, ent.end, "demonym", ent.label_)  # "Ukrainian" tagged GPE
+            return
         if ent.label_ == "FAC" or self.gazetteer.has(_strip_possessive(text)):
             kind = "site" if self._is_site(text) else "name"
             accept(ent.start, ent.end, kind, ent.label_)
@@ -477,9 +481,14 @@ class MentionFinder:
         name = doc[start:end].text
         for size in (1, 2, 3, 4):
             words = [t.lower_ for t in doc[end:end + size]]
-            if len(words) < size or words[-1] != "airport":
+            if len(words) < size or words[-1] not in ("airport", "airbase", "airfield", "base",
+                                                      "station"):
                 continue
             middle = words[:-1]
+            if words[-1] in ("base", "station"):  # "Karup air base", "Ørland air station"
+                if middle[-1:] != ["air"]:
+                    continue
+                middle = middle[:-1]
             if middle[:1] in (["'s"], ["’s"]):
                 middle = middle[1:]
             if all(w in _AIRPORT_ADJECTIVES for w in middle) and airport_named(

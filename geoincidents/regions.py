@@ -31,7 +31,7 @@ _GAP_WORD = (r"(?:village|town|city|hamlet|settlement|commune|municipality|gmina
              r"province|region|oblast|raion|voivodeship|powiat|small|tiny|rural|border|"
              r"(?:north|south)?-?(?:east|west)?(?:ern)?|north|south|part|area|country's)")
 _CHAIN_GAP = re.compile(rf"^[\s,(]*(?:(?:a|an|the)\s+)?(?:{_GAP_WORD}\s+){{0,3}}?(?:in|of|near)?\s*"
-                        r"(?:the\s+)?$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$|"
+                        rf"(?:the\s+)?(?:{_GAP_WORD}\s+){{0,2}}$|^\s*(?:,|\()\s*$|^'s\s+$|^’s\s+$|^\s+$|"
                         rf"^[\s,]*(?:in|of)\s+(?:the\s+)?(?:{_GAP_WORD}\s+){{1,2}}$")
 _AIRSPACE_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:air\s*space|territorial waters|soil|"
                              r"territory)\b", re.I)
@@ -42,6 +42,7 @@ _LANDED = re.compile(r"\b(?:crash\w*|came down|fell|found|landed|hit|struck|expl
                      r"downed|impact\w*|smashed|damag\w*)\b", re.I)
 _CROSSED_WITH = re.compile(r"\b(?:from|back into|back to|back over|back toward|back towards|"
                            r"returned to|returning to)\s+(?:the\s+)?$", re.I)
+_FROM = re.compile(r"\b(?:from|out of|via)\s+(?:the\s+)?$", re.I)
 _BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b(?!\s*(?:guards?|police|"
                            r"service|force|agency|control|officers?|troops))", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
@@ -207,7 +208,9 @@ class RegionBuilder:
         sentence = _sentence_of(site, pairs)
         claimed = {p.country_iso3 for m, p in pairs
                    if sentence[0] <= m.start < sentence[1] and p.precision == "country"
-                   and p.country_iso3 and _AIRSPACE_AFTER.match(text[m.end:m.end + 30])}
+                   and p.country_iso3 and _AIRSPACE_AFTER.match(text[m.end:m.end + 30])
+                   # "smugglers operating from Belarusian territory": where they came from
+                   and not _FROM.search(text[max(sentence[0], m.start - 20):m.start])}
         if len(claimed) == 1 and (not states or states == claimed):
             states = claimed  # "violated Finnish airspace off Porvoo": inside Finland's
         state = next(iter(states)) if len(states) == 1 else site.country_iso3

@@ -15,7 +15,8 @@ import pytest
 DATA = Path(__file__).resolve().parent / "data" / "events"
 OBJECTS = {"drone", "missile", "aircraft", "balloon"}
 PRECISIONS = {"site", "village", "city", "admin2", "admin1", "country", "region"}
-TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precision", "max_error_km", "notes"}
+TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precision", "max_error_km",
+              "notes"}
 REPORT_KEYS = {"id", "published", "url", "text", "events", "notes"}
 
 
