@@ -108,3 +108,21 @@ def test_extracted_reports_cluster(extractor):
     events = cluster_events(sightings)
     sizes = sorted(e.report_count for e in events)
     assert sizes == [1, 2], [(e.where.name, e.report_count) for e in events]
+
+
+def test_event_clustering_on_the_evaluation_reports(extractor):
+    """tests/data/events: 97 reports of 26 real incidents (and hard negatives). Guards just under
+    what clustering measures (benchmarks/report_events.py)."""
+    from pathlib import Path
+
+    from geoincidents.evaluate import score_events
+
+    data = Path(__file__).resolve().parent / "data" / "events"
+    reports = [json.loads(line) for line in (data / "reports.jsonl").open(encoding="utf-8")]
+    truth = {row["event"]: row for row in
+             (json.loads(line) for line in (data / "truth.jsonl").open(encoding="utf-8"))}
+    score = score_events(reports, truth, extractor)
+    print(score.summary())
+    assert score.matched >= 0.9 * score.incidents
+    assert score.pairwise_precision >= 0.9 and score.bcubed_precision >= 0.93, score.failures
+    assert score.bcubed_f1 >= 0.8, score.failures
