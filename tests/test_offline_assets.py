@@ -107,6 +107,30 @@ def test_font_awesome_fonts_inlined_when_a_div_icon_uses_them():
     assert ".ttf" not in page
 
 
+def test_marker_cluster_is_inlined_when_used():
+    from folium.plugins import MarkerCluster
+
+    m = folium.Map(location=[50, 20], tiles=None)
+    cluster = MarkerCluster().add_to(m)
+    folium.CircleMarker([50, 20], radius=5).add_to(cluster)
+    folium.CircleMarker([50.01, 20.01], radius=5).add_to(cluster)
+    rendered = m.get_root().render()
+    assert any("leaflet.markercluster" in url for url in external_references(rendered))
+    page = inline_assets(rendered)
+    assert external_references(page) == []
+    scripts = _scripts(page)
+    assert any("L.MarkerClusterGroup=L.FeatureGroup.extend" in s
+               and "leaflet.markercluster.js from XStatic-Leaflet-MarkerCluster" in s
+               for s in scripts)
+    assert ".marker-cluster-small" in page and ".leaflet-cluster-anim" in page  # both CSS
+
+
+def test_marker_cluster_is_dropped_when_unused(rendered):
+    url = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"
+    page = inline_assets(rendered.replace("</head>", f'<script src="{url}"></script></head>', 1))
+    assert "MarkerClusterGroup" not in page and external_references(page) == []
+
+
 def test_unknown_cdn_url_raises_naming_it(rendered):
     url = "https://cdn.example.invalid/lib/evil-1.0.min.js"
     page = rendered.replace("</head>", f'<script src="{url}"></script></head>', 1)

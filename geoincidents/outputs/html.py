@@ -65,7 +65,7 @@ def render_html(scene: Scene, *, tiles: str | None = None) -> str:
 
     basemap = folium.FeatureGroup(name="Borders (land + territorial sea)", show=True)
     folium.GeoJson(
-        _borders_geojson(scene), name="borders",
+        borders_geojson(scene), name="borders",
         style_function=lambda f: f["properties"]["style"],
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(basemap)
@@ -145,7 +145,7 @@ def _area_layer(n: int, inc, colour: str):
                           tooltip=folium.Tooltip(esc(label)))
 
 
-def _borders_geojson(scene: Scene) -> dict:
+def borders_geojson(scene: Scene) -> dict:
     import shapely
 
     feats = []

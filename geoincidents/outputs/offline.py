@@ -23,6 +23,10 @@ Allow-list (folium 0.20 names; each CDN URL is matched by a pattern, not by its 
 - ``awesome_markers_font_css`` (Font Awesome): inlined from XStatic-Font-Awesome (solid and
   regular styles, woff2 only, no brand icons) when the page uses ``fa-`` classes (a DivIcon with
   ``<i class="fa-solid fa-plane">``), dropped otherwise.
+- ``markercluster`` (JS), ``markercluster_css``, ``markercluster_default_css``: inlined from
+  XStatic-Leaflet-MarkerCluster (Leaflet.markercluster 1.4.1, MIT; folium's ``MarkerCluster``
+  plugin and the events map ask for them), dropped when the page never calls
+  ``L.markerClusterGroup``/``L.MarkerClusterGroup``.
 - anything else: an OutputError naming the URL. A CDN link is never left behind silently.
 
 Map tiles are not assets: a tile layer's URL template stays in the map's script (build the map
@@ -108,6 +112,15 @@ _FONT_AWESOME = _Source(
     ("css/fontawesome.min.css", "css/solid.min.css", "css/regular.min.css"),
 )
 _AWESOME_MARKERS_USE = re.compile(r"\bL\.AwesomeMarkers\b")
+_MARKERCLUSTER = "xstatic.pkg.leaflet_markercluster"
+_MARKERCLUSTER_JS = _Source(_MARKERCLUSTER, "XStatic-Leaflet-MarkerCluster",
+                            ("leaflet.markercluster.js",))
+_MARKERCLUSTER_CSS = _Source(_MARKERCLUSTER, "XStatic-Leaflet-MarkerCluster",
+                             ("MarkerCluster.css",))
+_MARKERCLUSTER_DEFAULT_CSS = _Source(_MARKERCLUSTER, "XStatic-Leaflet-MarkerCluster",
+                                     ("MarkerCluster.Default.css",))
+_MARKERCLUSTER_USE = re.compile(r"\bL\.(?:markerClusterGroup|MarkerClusterGroup)\b")
+_MARKERCLUSTER_DIR = r"/leaflet\.markercluster(?:@[\w.-]+)?/(?:[\d.]+/)?(?:dist/)?"
 
 _RULES: tuple[_Rule, ...] = (
     _Rule("leaflet", re.compile(r"/leaflet(?:@[\w.-]+)?/dist/leaflet(?:-src)?\.js$"), "inline",
@@ -127,6 +140,13 @@ _RULES: tuple[_Rule, ...] = (
           "unavailable", used_by=_AWESOME_MARKERS_USE),
     _Rule("font_awesome", re.compile(r"/fontawesome-free@[\d.]+/css/all(?:\.min)?\.css$"),
           "if-used", used_by=re.compile(r"\bfa-[a-z0-9]"), source=_FONT_AWESOME),
+    _Rule("markercluster", re.compile(_MARKERCLUSTER_DIR + r"leaflet\.markercluster(?:-src)?\.js$"),
+          "if-used", used_by=_MARKERCLUSTER_USE, source=_MARKERCLUSTER_JS),
+    _Rule("markercluster_css", re.compile(_MARKERCLUSTER_DIR + r"MarkerCluster\.css$"),
+          "if-used", used_by=_MARKERCLUSTER_USE, source=_MARKERCLUSTER_CSS),
+    _Rule("markercluster_default_css",
+          re.compile(_MARKERCLUSTER_DIR + r"MarkerCluster\.Default\.css$"),
+          "if-used", used_by=_MARKERCLUSTER_USE, source=_MARKERCLUSTER_DEFAULT_CSS),
 )
 
 

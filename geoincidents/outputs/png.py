@@ -52,13 +52,7 @@ def render_figure(scene: Scene, *, dpi: int = 150):
     width = 11.0
     height = min(max(width * (lat1 - lat0) * aspect / max(lon1 - lon0, 1e-6), 5.0), 11.0) + 1.2
     fig, ax = plt.subplots(figsize=(width, height), dpi=dpi)
-    ax.set_facecolor(SEA)
-    for iso3, _name, sovereign, geom in scene.borders:
-        member = (sovereign or iso3) in scene.nato
-        face = HIGHLIGHT if (sovereign or iso3) in scene.highlighted else \
-            (NATO_FILL if member else LAND_FILL)
-        edge = NATO_EDGE if member else LAND_EDGE
-        _fill(ax, geom, face, edge, 0.9 if (sovereign or iso3) in scene.highlighted else 0.5)
+    draw_borders(ax, scene)
     for _report, place in scene.places:
         ax.plot(place.lon, place.lat, "o", ms=3.5, color=PLACE_COLOUR, zorder=4,
                 alpha=0.9 if place.role == "location" else 0.45)
@@ -105,14 +99,27 @@ def render_figure(scene: Scene, *, dpi: int = 150):
         handles.append(Patch(fc=(0.33, 0.33, 0.33, 0.15), ec="#555555", lw=1.2,
                              label="Incident region (what the text says, intersected)"))
     ax.legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.92)
-    _scale_bar(ax, lon0, lat0, lon1, lat1)
+    scale_bar(ax, lon0, lat0, lon1, lat1)
     fig.text(0.99, 0.005, ATTRIBUTION + " · geoincidents", ha="right", va="bottom", fontsize=7,
              color="#555555")
     fig.tight_layout()
     return fig
 
 
-def _fill(ax, geom, face, edge, lw) -> None:
+def draw_borders(ax, scene: Scene) -> None:
+    """The sea as the background and every state of the scene: NATO members, highlighted
+    states and the others in their fills (``Axes`` x = lon, y = lat)."""
+    ax.set_facecolor(SEA)
+    for iso3, _name, sovereign, geom in scene.borders:
+        state = sovereign or iso3
+        member = state in scene.nato
+        highlighted = state in scene.highlighted
+        face = HIGHLIGHT if highlighted else (NATO_FILL if member else LAND_FILL)
+        edge = NATO_EDGE if member else LAND_EDGE
+        fill_polygons(ax, geom, face, edge, 0.9 if highlighted else 0.5)
+
+
+def fill_polygons(ax, geom, face, edge, lw) -> None:
     import shapely
 
     for poly in shapely.get_parts(geom):
@@ -152,7 +159,7 @@ def _circle(lat: float, lon: float, km: float, n: int = 72) -> list[tuple[float,
     return pts
 
 
-def _scale_bar(ax, lon0, lat0, lon1, lat1) -> None:
+def scale_bar(ax, lon0, lat0, lon1, lat1) -> None:
     from pyproj import Geod
 
     lat = lat0 + (lat1 - lat0) * 0.06

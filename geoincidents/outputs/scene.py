@@ -65,14 +65,25 @@ def build_scene(reports: list, airspace, title: str | None = None,
                 tolerance_deg: float | None = None) -> Scene:
     """The scene for some reports: extent fitted to the incidents (or the places when there is
     none), members as of the latest incident date (else the publication date, else today)."""
-    import shapely
-
     incidents = [i for r in reports for i in r.incidents]
     days = [i.date for i in incidents if i.date] or [r.published for r in reports if r.published]
     as_of = max(days) if days else dt.date.today()
     bounds = _extent(reports, incidents, airspace)
     nato = airspace.membership.members_on(as_of)
     highlighted = frozenset(i.country_iso3 for i in incidents if i.country_iso3)
+    borders = clip_borders(airspace, bounds, tolerance_deg)
+    if title is None:
+        title = _default_title(reports, incidents)
+    return Scene(reports, title, bounds, as_of, nato, highlighted, borders)
+
+
+def clip_borders(airspace, bounds: tuple[float, float, float, float],
+                 tolerance_deg: float | None = None) -> list:
+    """The airspace features round a view (``bounds`` = lon_min, lat_min, lon_max, lat_max,
+    plus half its span each side), clipped and simplified for drawing:
+    ``(iso3, name, sovereign, geometry)`` tuples, shapely geometries in lon/lat."""
+    import shapely
+
     lon0, lat0, lon1, lat1 = bounds
     span = max(lon1 - lon0, lat1 - lat0)
     tol = tolerance_deg if tolerance_deg is not None else max(0.005, span / 700)
@@ -88,9 +99,7 @@ def build_scene(reports: list, airspace, title: str | None = None,
             if geom is None:
                 continue
         borders.append((f.iso3, f.name, f.sovereign_iso3, geom))
-    if title is None:
-        title = _default_title(reports, incidents)
-    return Scene(reports, title, bounds, as_of, nato, highlighted, borders)
+    return borders
 
 
 def _polygonal(geom):
