@@ -54,6 +54,8 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
     if target and Path(target).suffix.lower() not in FORMATS:
         raise click.BadParameter(f"{target}: the output must end in " + ", ".join(FORMATS),
                                  param_hint="-o/--output")
+    if target and not Path(target).resolve().parent.is_dir():
+        raise click.BadParameter(f"{target}: its folder does not exist", param_hint="-o/--output")
     existing = []
     if update:
         if not Path(update).is_file():
