@@ -37,6 +37,7 @@ import numpy as np
 from geoincidents.errors import DataError, InputError
 from geoincidents.models import AirspaceVerdict
 from geoincidents.nato import NatoMembership
+from geoincidents.treaty import TreatyArea
 
 # Above this many points, containment runs on subdivided polygons (built once per Airspace).
 _PIECES_FROM = 2_000
@@ -84,6 +85,7 @@ class VerdictArrays:
     country_name: np.ndarray
     nato_member: np.ndarray  # object: bool or None
     inside_nato_airspace: np.ndarray  # object: bool or None
+    in_treaty_area: np.ndarray  # object: bool or None (North Atlantic Treaty art. 6)
     distance_to_border_km: np.ndarray  # float, NaN when unknown
     distance_basis: np.ndarray  # object: "depth" | "to_nato" | None
     territory_iso3: np.ndarray
@@ -102,6 +104,7 @@ class VerdictArrays:
             country_iso3=self.country_iso3[i], country_name=self.country_name[i],
             nato_member=_opt_bool(self.nato_member[i]),
             inside_nato_airspace=_opt_bool(self.inside_nato_airspace[i]),
+            in_treaty_area=_opt_bool(self.in_treaty_area[i]),
             distance_to_border_km=None if math.isnan(dist) else round(dist, 3),
             distance_basis=self.distance_basis[i], territory_iso3=self.territory_iso3[i],
             disputed=bool(self.disputed[i]), claimants=self.claimants[i],
@@ -139,6 +142,7 @@ class Airspace:
         *,
         membership: NatoMembership,
         claims: Iterable[Claim] = (),
+        treaty_area: TreatyArea | None = None,
     ) -> None:
         import shapely
 
@@ -155,6 +159,7 @@ class Airspace:
         self.features = list(features)
         self.membership = membership
         self.claims = list(claims)
+        self.treaty_area = treaty_area
         self._geoms = np.array([f.geometry for f in features], dtype=object)
         self._codes = codes
         self._by_code = {f.iso3: i for i, f in enumerate(features)}
@@ -184,6 +189,7 @@ class Airspace:
                 read_gpkg(root / "airspace.gpkg"),
                 membership=NatoMembership.from_csv(root / "nato_members.csv"),
                 claims=read_claims(root / "claims.csv"),
+                treaty_area=TreatyArea.from_csv(root / "treaty_area.csv"),
             )
         return _DEFAULT
 
@@ -249,6 +255,7 @@ class Airspace:
             member_table[d, :] = [self.membership.is_member(r.country, day) for r in table]
         member = member_table[day_of, res_of] if n else np.empty(0, dtype=object)
         inside = np.where(country == None, False, member)  # noqa: E711 (elementwise)
+        treaty = self._in_treaty_area(inside, territory, country, lat, lon)
 
         dist = np.full(n, np.nan)
         basis = np.full(n, None, dtype=object)
@@ -256,7 +263,8 @@ class Airspace:
             self._distances(lat, lon, country, member, as_of, dist, basis)
         return VerdictArrays(
             lat=lat, lon=lon, date=date_arr, country_iso3=country, country_name=names,
-            nato_member=member, inside_nato_airspace=inside, distance_to_border_km=dist,
+            nato_member=member, inside_nato_airspace=inside, in_treaty_area=treaty,
+            distance_to_border_km=dist,
             distance_basis=basis, territory_iso3=territory, disputed=disputed,
             claimants=claimants, membership_date=as_of,
         )
@@ -270,7 +278,8 @@ class Airspace:
         res = self.classify(geo.y.to_numpy(), geo.x.to_numpy(), dates, distances=distances)
         out = frame.copy()
         for key in ("country_iso3", "country_name", "nato_member", "inside_nato_airspace",
-                    "distance_to_border_km", "distance_basis", "territory_iso3", "disputed"):
+                    "in_treaty_area", "distance_to_border_km", "distance_basis",
+                    "territory_iso3", "disputed"):
             out[key] = getattr(res, key)
         out["claimants"] = [";".join(c) for c in res.claimants]
         return out
@@ -314,6 +323,17 @@ class Airspace:
             ])
             res_id[idx] = np.asarray(combo)[np.argmax(depth, axis=1)]
         return res_id
+
+    def _in_treaty_area(self, inside, territory, country, lat, lon) -> np.ndarray:
+        """True where the point is in a member's airspace (on its date) and that territory, or
+        that part of it, lies in the art. 6 treaty area; False outside a member's airspace;
+        None where membership is unknown or the treaty table does not list the territory."""
+        out = np.array([False if v is False else None for v in inside], dtype=object)
+        sel = np.flatnonzero(np.array([v is True for v in inside], dtype=bool))
+        if len(sel) and self.treaty_area is not None:
+            where = np.where(territory[sel] == None, country[sel], territory[sel])  # noqa: E711
+            out[sel] = self.treaty_area.lookup(where, lat[sel], lon[sel])
+        return out
 
     def _resolution(self, rid: int) -> _Resolution:
         return _INTERNATIONAL if rid < 0 else self._resolutions[rid]
@@ -407,7 +427,8 @@ class Airspace:
 
 _DEFAULT: Airspace | None = None
 _FRAME_COLUMNS = {"country_iso3": object, "country_name": object, "nato_member": object,
-                  "inside_nato_airspace": object, "distance_to_border_km": float,
+                  "inside_nato_airspace": object, "in_treaty_area": object,
+                  "distance_to_border_km": float,
                   "distance_basis": object, "territory_iso3": object, "disputed": bool,
                   "claimants": object}
 

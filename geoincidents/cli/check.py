@@ -90,6 +90,9 @@ def describe(v) -> str:
         member = "NATO member" if v.nato_member else "not a NATO member"
     inside = {True: "yes", False: "no", None: "unknown"}[v.inside_nato_airspace]
     lines.append(f"  {member}; inside NATO airspace: {inside}")
+    if v.inside_nato_airspace:
+        treaty = {True: "yes", False: "no", None: "unknown"}[v.in_treaty_area]
+        lines.append(f"  in the North Atlantic Treaty area (art. 6): {treaty}")
     if v.distance_to_border_km is not None:
         if v.distance_basis == "depth":
             lines.append(f"  {v.distance_to_border_km:.1f} km inside the airspace boundary")
