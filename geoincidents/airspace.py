@@ -12,6 +12,9 @@ Overlaps are settled, never by file order:
 * a territory inside its sovereign's feature (Svalbard in NOR) -> the sovereign, territory kept;
 * an area listed in ``shapes/claims.csv`` (Crimea in RUS and UKR, Gibraltar) -> disputed, with the
   claimants in the table's order, the internationally recognised one first;
+* a claim on part of a feature (an ``area`` polygon from ``shapes/claim_areas.gpkg``: the four
+  Ukrainian oblasts Russia claimed to annex) -> disputed the same way, from its ``valid_from``
+  day on (a claim's dates are checked against each point's date);
 * any other overlap of two states (slivers where the OSM borders disagree by metres) -> the state
   the point is deepest inside.
 
@@ -19,6 +22,10 @@ Distances (``distance_to_border_km``) are geodesic on WGS84 (see :mod:`geoincide
 inside a NATO member's airspace, the depth from that state's airspace boundary; anywhere else
 (non-member states, international airspace), the distance to the nearest NATO member's airspace on
 that date (``distance_basis`` says which).
+
+``in_treaty_area`` (North Atlantic Treaty art. 6) is looked up in ``shapes/treaty_area.csv`` by
+the point's territory and position (:mod:`geoincidents.treaty`) where the point is in a member's
+airspace on its date.
 """
 
 from __future__ import annotations
