@@ -12,6 +12,9 @@ Overlaps are settled, never by file order:
 * a territory inside its sovereign's feature (Svalbard in NOR) -> the sovereign, territory kept;
 * an area listed in ``shapes/claims.csv`` (Crimea in RUS and UKR, Gibraltar) -> disputed, with the
   claimants in the table's order, the internationally recognised one first;
+* a claim on part of a feature (an ``area`` polygon from ``shapes/claim_areas.gpkg``: the four
+  Ukrainian oblasts Russia claimed to annex) -> disputed the same way, from its ``valid_from``
+  day on (a claim's dates are checked against each point's date);
 * any other overlap of two states (slivers where the OSM borders disagree by metres) -> the state
   the point is deepest inside.
 
@@ -19,6 +22,10 @@ Distances (``distance_to_border_km``) are geodesic on WGS84 (see :mod:`geoincide
 inside a NATO member's airspace, the depth from that state's airspace boundary; anywhere else
 (non-member states, international airspace), the distance to the nearest NATO member's airspace on
 that date (``distance_basis`` says which).
+
+``in_treaty_area`` (North Atlantic Treaty art. 6) is looked up in ``shapes/treaty_area.csv`` by
+the point's territory and position (:mod:`geoincidents.treaty`) where the point is in a member's
+airspace on its date.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import numpy as np
 from geoincidents.errors import DataError, InputError
 from geoincidents.models import AirspaceVerdict
 from geoincidents.nato import NatoMembership
+from geoincidents.treaty import TreatyArea
 
 # Above this many points, containment runs on subdivided polygons (built once per Airspace).
 _PIECES_FROM = 2_000
@@ -56,13 +64,21 @@ class AirspaceFeature:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """A disputed area: where a point is inside all of ``when_inside``, every claimant is listed."""
+    """A disputed area: where a point is inside all of ``when_inside``, every claimant is listed.
+
+    With an ``area`` (a shapely (Multi)Polygon, lon/lat), the point must also be inside it: the
+    claim covers part of a feature (an oblast of Ukraine), not a whole feature or an overlap of
+    features. With ``valid_from``, the claim holds from that day on (the verdict's date, today
+    when it has none); before it the point is the recognised state's, undisputed.
+    """
 
     claim_id: str
     when_inside: frozenset[str]
     claimants: tuple[str, ...]
     name: str = ""
     note: str = ""
+    area: Any = None
+    valid_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,7 @@ class _Resolution:
     territory: str | None
     disputed: bool
     claimants: tuple[str, ...]
+    since: dt.date | None = None  # a dated claim holds from this day
 
 
 @dataclass(slots=True)
@@ -84,6 +101,7 @@ class VerdictArrays:
     country_name: np.ndarray
     nato_member: np.ndarray  # object: bool or None
     inside_nato_airspace: np.ndarray  # object: bool or None
+    in_treaty_area: np.ndarray  # object: bool or None (North Atlantic Treaty art. 6)
     distance_to_border_km: np.ndarray  # float, NaN when unknown
     distance_basis: np.ndarray  # object: "depth" | "to_nato" | None
     territory_iso3: np.ndarray
@@ -102,6 +120,7 @@ class VerdictArrays:
             country_iso3=self.country_iso3[i], country_name=self.country_name[i],
             nato_member=_opt_bool(self.nato_member[i]),
             inside_nato_airspace=_opt_bool(self.inside_nato_airspace[i]),
+            in_treaty_area=_opt_bool(self.in_treaty_area[i]),
             distance_to_border_km=None if math.isnan(dist) else round(dist, 3),
             distance_basis=self.distance_basis[i], territory_iso3=self.territory_iso3[i],
             disputed=bool(self.disputed[i]), claimants=self.claimants[i],
@@ -139,6 +158,7 @@ class Airspace:
         *,
         membership: NatoMembership,
         claims: Iterable[Claim] = (),
+        treaty_area: TreatyArea | None = None,
     ) -> None:
         import shapely
 
@@ -155,12 +175,23 @@ class Airspace:
         self.features = list(features)
         self.membership = membership
         self.claims = list(claims)
+        self.treaty_area = treaty_area
+        self._area_claims = [c for c in self.claims if c.area is not None]
         self._geoms = np.array([f.geometry for f in features], dtype=object)
         self._codes = codes
         self._by_code = {f.iso3: i for i, f in enumerate(features)}
         self._sovereign = [f.sovereign_iso3 for f in features]
         self._names = {f.iso3: f.name for f in features}
         self._tree = shapely.STRtree(self._geoms)
+        for c in self._area_claims:
+            if c.area.geom_type not in ("Polygon", "MultiPolygon") or not c.area.is_valid:
+                raise DataError(f"claim {c.claim_id}: its area is not a valid polygon")
+            missing = sorted(c.when_inside - set(codes))
+            if missing:
+                raise DataError(f"claim {c.claim_id}: no airspace feature {', '.join(missing)}")
+            shapely.prepare(c.area)
+            for code in c.when_inside:  # preparing only caches an index: same geometry
+                shapely.prepare(features[codes.index(code)].geometry)
         # Resolutions by id: 0..F-1 are the single features, overlaps are appended as met.
         self._resolutions: list[_Resolution] = []
         for i in range(len(features)):
@@ -184,6 +215,7 @@ class Airspace:
                 read_gpkg(root / "airspace.gpkg"),
                 membership=NatoMembership.from_csv(root / "nato_members.csv"),
                 claims=read_claims(root / "claims.csv"),
+                treaty_area=TreatyArea.from_csv(root / "treaty_area.csv"),
             )
         return _DEFAULT
 
@@ -248,7 +280,17 @@ class Airspace:
         for d, day in enumerate(days):
             member_table[d, :] = [self.membership.is_member(r.country, day) for r in table]
         member = member_table[day_of, res_of] if n else np.empty(0, dtype=object)
+        dated = [k for k, r in enumerate(table) if r.since is not None]
+        if dated:  # a dated claim over whole features: undisputed before its day
+            for i in np.flatnonzero(np.isin(res_of, dated)):
+                if as_of[i] < table[res_of[i]].since:
+                    disputed[i], claimants[i] = False, ()
+        if self._area_claims and n:
+            for i in self._apply_area_claims(lat, lon, as_of, country, disputed, claimants):
+                names[i] = self.name(country[i])
+                member[i] = self.membership.is_member(country[i], as_of[i])
         inside = np.where(country == None, False, member)  # noqa: E711 (elementwise)
+        treaty = self._in_treaty_area(inside, territory, country, lat, lon)
 
         dist = np.full(n, np.nan)
         basis = np.full(n, None, dtype=object)
@@ -256,7 +298,8 @@ class Airspace:
             self._distances(lat, lon, country, member, as_of, dist, basis)
         return VerdictArrays(
             lat=lat, lon=lon, date=date_arr, country_iso3=country, country_name=names,
-            nato_member=member, inside_nato_airspace=inside, distance_to_border_km=dist,
+            nato_member=member, inside_nato_airspace=inside, in_treaty_area=treaty,
+            distance_to_border_km=dist,
             distance_basis=basis, territory_iso3=territory, disputed=disputed,
             claimants=claimants, membership_date=as_of,
         )
@@ -270,7 +313,8 @@ class Airspace:
         res = self.classify(geo.y.to_numpy(), geo.x.to_numpy(), dates, distances=distances)
         out = frame.copy()
         for key in ("country_iso3", "country_name", "nato_member", "inside_nato_airspace",
-                    "distance_to_border_km", "distance_basis", "territory_iso3", "disputed"):
+                    "in_treaty_area", "distance_to_border_km", "distance_basis",
+                    "territory_iso3", "disputed"):
             out[key] = getattr(res, key)
         out["claimants"] = [";".join(c) for c in res.claimants]
         return out
@@ -315,6 +359,47 @@ class Airspace:
             res_id[idx] = np.asarray(combo)[np.argmax(depth, axis=1)]
         return res_id
 
+    def _apply_area_claims(self, lat, lon, as_of, country, disputed, claimants) -> list[int]:
+        """Mark the points inside a claim's area (and all of its ``when_inside`` features, on or
+        after its ``valid_from``) as disputed, in place; a point already disputed keeps its
+        claim, and of two area claims the first listed wins. Returns the points whose state
+        changed to the claim's recognised one."""
+        import shapely
+
+        changed = []
+        for claim in self._area_claims:
+            x0, y0, x1, y1 = claim.area.bounds
+            cand = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+                                  & ~disputed)
+            if claim.valid_from is not None and len(cand):
+                cand = cand[(as_of[cand] >= claim.valid_from).astype(bool)]
+            if not len(cand):
+                continue
+            keep = shapely.intersects_xy(claim.area, lon[cand], lat[cand])
+            for code in claim.when_inside:
+                geom = self._geoms[self._by_code[code]]
+                keep &= shapely.intersects_xy(geom, lon[cand], lat[cand])
+            idx = cand[keep]
+            disputed[idx] = True
+            same = np.empty(len(idx), dtype=object)
+            same.fill(claim.claimants)
+            claimants[idx] = same
+            moved = idx[(country[idx] != claim.claimants[0]).astype(bool)]
+            country[moved] = claim.claimants[0]
+            changed.extend(moved.tolist())
+        return changed
+
+    def _in_treaty_area(self, inside, territory, country, lat, lon) -> np.ndarray:
+        """True where the point is in a member's airspace (on its date) and that territory, or
+        that part of it, lies in the art. 6 treaty area; False outside a member's airspace;
+        None where membership is unknown or the treaty table does not list the territory."""
+        out = np.array([False if v is False else None for v in inside], dtype=object)
+        sel = np.flatnonzero(np.array([v is True for v in inside], dtype=bool))
+        if len(sel) and self.treaty_area is not None:
+            where = np.where(territory[sel] == None, country[sel], territory[sel])  # noqa: E711
+            out[sel] = self.treaty_area.lookup(where, lat[sel], lon[sel])
+        return out
+
     def _resolution(self, rid: int) -> _Resolution:
         return _INTERNATIONAL if rid < 0 else self._resolutions[rid]
 
@@ -350,12 +435,12 @@ class Airspace:
         territories = [i for i in combo if self._sovereign[i] != self._codes[i]]
         # The smallest territory is the most specific name for the place.
         territories.sort(key=lambda i: self._geoms[i].area)
-        matching = [c for c in self.claims if c.when_inside <= codes]
+        matching = [c for c in self.claims if c.area is None and c.when_inside <= codes]
         if matching:
             claim = max(matching, key=lambda c: len(c.when_inside))
             country = claim.claimants[0]
             territory = self._codes[territories[0]] if territories else country
-            return _Resolution(country, territory, True, claim.claimants)
+            return _Resolution(country, territory, True, claim.claimants, claim.valid_from)
         sovereigns = {self._sovereign[i] for i in combo}
         if len(sovereigns) != 1:
             return None
@@ -407,7 +492,8 @@ class Airspace:
 
 _DEFAULT: Airspace | None = None
 _FRAME_COLUMNS = {"country_iso3": object, "country_name": object, "nato_member": object,
-                  "inside_nato_airspace": object, "distance_to_border_km": float,
+                  "inside_nato_airspace": object, "in_treaty_area": object,
+                  "distance_to_border_km": float,
                   "distance_basis": object, "territory_iso3": object, "disputed": bool,
                   "claimants": object}
 
@@ -578,18 +664,56 @@ def _gpkg_wkb(blob: bytes, path: Path) -> bytes:
 
 
 def read_claims(path: str | Path) -> list[Claim]:
-    """Read ``shapes/claims.csv``: claim_id, when_inside (a;b), claimants (a;b), name, note."""
+    """Read ``shapes/claims.csv``: claim_id, when_inside (a;b), claimants (a;b), name, note, and
+    optionally valid_from (YYYY-MM-DD) and area (a GeoPackage next to the table whose
+    ``claim_areas`` layer has a polygon with this claim_id)."""
+    path = Path(path)
     claims = []
+    areas: dict[str, dict[str, Any]] = {}
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
-                inside = frozenset(c for c in row.get("when_inside", "").split(";") if c)
-                claimants = tuple(c for c in row.get("claimants", "").split(";") if c)
+                where = f"{path} line {line}"
+                inside = frozenset(c for c in (row.get("when_inside") or "").split(";") if c)
+                claimants = tuple(c for c in (row.get("claimants") or "").split(";") if c)
                 if not inside or len(claimants) < 2:
-                    raise DataError(
-                        f"{path} line {line}: a claim needs when_inside and 2+ claimants")
-                claims.append(Claim(row["claim_id"], inside, claimants, row.get("name", ""),
-                                    row.get("note", "")))
+                    raise DataError(f"{where}: a claim needs when_inside and 2+ claimants")
+                since = (row.get("valid_from") or "").strip()
+                try:
+                    valid_from = dt.date.fromisoformat(since) if since else None
+                except ValueError:
+                    raise DataError(f"{where}: valid_from {since!r} is not YYYY-MM-DD") from None
+                area = None
+                area_file = (row.get("area") or "").strip()
+                if area_file:
+                    if area_file not in areas:
+                        areas[area_file] = read_claim_areas(path.parent / area_file)
+                    area = areas[area_file].get(row["claim_id"])
+                    if area is None:
+                        raise DataError(f"{where}: {area_file} has no area for claim "
+                                        f"{row['claim_id']!r}")
+                claims.append(Claim(row["claim_id"], inside, claimants, row.get("name") or "",
+                                    row.get("note") or "", area, valid_from))
     except OSError as err:
         raise DataError(f"cannot read claims table {path}: {err.strerror}") from err
     return claims
+
+
+def read_claim_areas(path: str | Path, layer: str = "claim_areas") -> dict[str, Any]:
+    """The polygons of a claim-areas GeoPackage (``shapes/build_claim_areas.py``) by claim_id,
+    read with sqlite3 like :func:`read_gpkg`."""
+    import shapely
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"claim areas file not found: {path}")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(f'SELECT claim_id, geom FROM "{layer}"').fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise DataError(f"cannot read {path}: {err}") from err
+    geoms = shapely.from_wkb([_gpkg_wkb(r[1], path) for r in rows])
+    return {r[0]: g for r, g in zip(rows, geoms)}

@@ -17,7 +17,9 @@ class AirspaceVerdict:
     ``nato_member`` is None when membership on the date is unknown (see shapes/nato_members.csv).
     ``distance_basis`` is ``"depth"`` (depth inside the state's airspace) or ``"to_nato"``
     (distance to the nearest NATO member's airspace); ``membership_date`` is the date the
-    NATO check used (today when ``date`` is None).
+    NATO check used (today when ``date`` is None). ``in_treaty_area`` says whether that member's
+    territory (or that part of it) is in the North Atlantic Treaty area of art. 6 (Hawaii, Guam,
+    French Guiana: no); False outside a member's airspace, None when membership is unknown.
     """
 
     lat: float
@@ -27,6 +29,7 @@ class AirspaceVerdict:
     country_name: str | None
     nato_member: bool | None
     inside_nato_airspace: bool | None
+    in_treaty_area: bool | None
     distance_to_border_km: float | None
     distance_basis: str | None
     territory_iso3: str | None
@@ -44,6 +47,7 @@ class AirspaceVerdict:
             "country_name": self.country_name,
             "nato_member": self.nato_member,
             "inside_nato_airspace": self.inside_nato_airspace,
+            "in_treaty_area": self.in_treaty_area,
             "distance_to_border_km": self.distance_to_border_km,
             "territory_iso3": self.territory_iso3,
             "disputed": self.disputed,

@@ -23,8 +23,8 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 DATE_NAMES = ("date", "datetime", "time", "timestamp")
 VERDICT_COLUMNS = (
     "country_iso3", "country_name", "nato_member", "inside_nato_airspace",
-    "distance_to_border_km", "territory_iso3", "disputed", "claimants", "distance_basis",
-    "membership_date",
+    "in_treaty_area", "distance_to_border_km", "territory_iso3", "disputed", "claimants",
+    "distance_basis", "membership_date",
 )
 BATCH = 50_000
 Progress = Callable[[int], None]  # called with the number of points done so far

@@ -44,9 +44,10 @@ def check(lat, lon, date, as_json, points, output):
     """Whose sovereign airspace (land + territorial sea) is LAT LON in, on --date?
 
     Names the sovereign state (Greenland -> DNK, territory GRL), says whether it was a NATO member
-    on the date, and gives the distance to the border: the depth inside a NATO member's airspace,
-    or the distance to the nearest NATO member's airspace from anywhere else. Negative numbers are
-    fine: `geoincidents check 64.18 -51.72`.
+    on the date and whether that territory is in the North Atlantic Treaty area (art. 6: not
+    Hawaii, Guam or French Guiana), and gives the distance to the border: the depth inside a NATO
+    member's airspace, or the distance to the nearest NATO member's airspace from anywhere else.
+    Negative numbers are fine: `geoincidents check 64.18 -51.72`.
     """
     from geoincidents.airspace import Airspace
 
@@ -90,6 +91,9 @@ def describe(v) -> str:
         member = "NATO member" if v.nato_member else "not a NATO member"
     inside = {True: "yes", False: "no", None: "unknown"}[v.inside_nato_airspace]
     lines.append(f"  {member}; inside NATO airspace: {inside}")
+    if v.inside_nato_airspace:
+        treaty = {True: "yes", False: "no", None: "unknown"}[v.in_treaty_area]
+        lines.append(f"  in the North Atlantic Treaty area (art. 6): {treaty}")
     if v.distance_to_border_km is not None:
         if v.distance_basis == "depth":
             lines.append(f"  {v.distance_to_border_km:.1f} km inside the airspace boundary")
