@@ -174,12 +174,14 @@ def validate_track(track: Track, max_gap: dt.timedelta | None = DEFAULT_MAX_GAP)
 def track_stretches(airspace, lat, lon, times, *, max_gap: dt.timedelta | None = DEFAULT_MAX_GAP,
                     sample_km: float = SAMPLE_KM) -> list[Stretch]:
     """The stretches of a track in track order (see the module docstring for the method)."""
-    if isinstance(lat, Track):
-        track = lat
-    else:
-        track = Track(np.asarray(lat, dtype=float).reshape(-1),
-                      np.asarray(lon, dtype=float).reshape(-1), to_seconds(times))
-    track = validate_track(track, max_gap)
+    track = Track(np.asarray(lat, dtype=float).reshape(-1),
+                  np.asarray(lon, dtype=float).reshape(-1), to_seconds(times))
+    return trace(airspace, validate_track(track, max_gap), sample_km=sample_km)
+
+
+def trace(airspace, track: Track, *, sample_km: float = SAMPLE_KM) -> list[Stretch]:
+    """The stretches of a track already checked by :func:`validate_track` (as
+    :func:`read_track` returns it)."""
     return _Tracer(airspace, track.lat, track.lon, track.time, sample_km).stretches()
 
 
