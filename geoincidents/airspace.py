@@ -341,7 +341,8 @@ class Airspace:
         sorted by point, then feature."""
         import shapely
 
-        if len(lat) < _PIECES_FROM:
+        # Few points: the whole polygons; many, or once the pieces are built: the pieces.
+        if len(lat) < _PIECES_FROM and self._pieces is None:
             pts = shapely.points(lon, lat)
             pi, fi = self._tree.query(pts)
             keep = shapely.intersects_xy(self._geoms[fi], lon[pi], lat[pi])
