@@ -225,3 +225,19 @@ def test_gpx_entities_refused(tmp_path):
                     "</trkseg></trk></gpx>")
     with pytest.raises(InputError, match="DOCTYPE"):
         read_track(path)
+
+
+def test_short_segments_match_pyproj():
+    """The mid-latitude formula used for segments under 2 km, against pyproj, to 85 degrees."""
+    from geoincidents.tracks import _short_inverse
+
+    rng = np.random.default_rng(0)
+    n = 50_000
+    lat0, lon0 = rng.uniform(-85, 85, n), rng.uniform(-180, 180, n)
+    az, dist = rng.uniform(-180, 180, n), rng.uniform(0, 2000, n)
+    lon1, lat1, _ = GEOD.fwd(lon0, lat0, az, dist)
+    got_az, got_m = _short_inverse(np.column_stack([lat0, lat1]).ravel(),
+                                   np.column_stack([lon0, lon1]).ravel())
+    assert np.max(np.abs(got_m[::2] - dist)) < 0.002
+    lon2, lat2, _ = GEOD.fwd(lon0, lat0, got_az[::2], got_m[::2])
+    assert np.max(GEOD.inv(lon1, lat1, lon2, lat2)[2]) < 0.002
