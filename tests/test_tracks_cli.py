@@ -117,3 +117,21 @@ def test_gpx_with_entities_refused(runner, tmp_path):
     path = tmp_path / "bomb.gpx"
     path.write_text('<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaaaaaa">]><gpx/>')
     one_line_error(run(runner, "check", "--track", path), 1, "DOCTYPE")
+
+
+def test_map_track(runner, narva, tmp_path):
+    out = tmp_path / "maps"
+    res = run(runner, "map", "--track", narva, "-o", out)
+    assert res.exit_code == 0, res.output
+    html = (out / "narva.html").read_text()
+    assert html.count("gi-track") >= 2 and "gi-crossing" in html
+    assert "<script src=" not in html  # everything inlined: readable offline
+    assert (out / "narva.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    doc = json.loads((out / "narva.geojson").read_text())
+    assert [f["properties"]["feature_type"] for f in doc["features"]] == \
+        ["track_stretch", "track_stretch", "track_crossing"]
+
+
+def test_map_needs_inputs_or_track(runner, narva, tmp_path):
+    one_line_error(run(runner, "map"), 2, "INPUT")
+    one_line_error(run(runner, "map", "x.txt", "--track", narva), 2, "not both")

@@ -120,11 +120,7 @@ def _check_track(path: Path, output: Path | None, as_json: bool, max_gap) -> Non
         fixes = read_track(path, max_gap=max_gap)
         stretches = trace(Airspace.default(), fixes)
         if output is not None:
-            from geoincidents.fileio import atomic_write
-
-            with atomic_write(output) as fh:
-                json.dump(out.track_geojson(stretches), fh, ensure_ascii=False)
-                fh.write("\n")
+            out.write_track_geojson(stretches, output)
     except GeoIncidentsError as err:
         raise click.ClickException(f"{err}{_kept(output)}") from err
     if as_json:

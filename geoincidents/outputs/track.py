@@ -149,3 +149,17 @@ def line_geometry(lat: np.ndarray, lon: np.ndarray) -> dict:
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}
     return {"type": "MultiLineString", "coordinates": parts}
+
+
+def write_track_geojson(stretches: Sequence[Stretch], path, *, clobber: bool = True):
+    """Write :func:`track_geojson` atomically (a failed run leaves no partial file)."""
+    import json
+    from pathlib import Path
+
+    from geoincidents.fileio import atomic_write
+
+    path = Path(path)
+    with atomic_write(path, clobber=clobber) as fh:
+        json.dump(track_geojson(stretches), fh, ensure_ascii=False)
+        fh.write("\n")
+    return path
