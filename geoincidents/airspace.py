@@ -304,6 +304,22 @@ class Airspace:
             claimants=claimants, membership_date=as_of,
         )
 
+    def track(self, lats, lons, times, *,
+              max_gap: dt.timedelta | None = dt.timedelta(hours=2),
+              sample_km: float = 5.0) -> list:
+        """Cut a track (fixes in time order) into stretches, one per airspace passed through
+        (outside every state's too), with crossings bisected on the geodesic to < 1 m.
+
+        ``times``: datetimes (naive ones are UTC), numpy datetime64 or epoch seconds.
+        ``max_gap`` is the longest time allowed between two fixes (None: no limit); a longer
+        gap, like a time out of order, raises :class:`InputError`. Returns
+        :class:`geoincidents.tracks.Stretch` objects in track order; see
+        :mod:`geoincidents.tracks` for the method.
+        """
+        from geoincidents.tracks import track_stretches
+
+        return track_stretches(self, lats, lons, times, max_gap=max_gap, sample_km=sample_km)
+
     def classify_frame(self, frame, date_column: str | None = None, *, distances: bool = True):
         """Add the verdict columns to a GeoDataFrame of points (any CRS; read as WGS84 lon/lat)."""
         geo = frame.geometry
@@ -410,7 +426,8 @@ class Airspace:
         sorted by point, then feature."""
         import shapely
 
-        if len(lat) < _PIECES_FROM:
+        # Few points: the whole polygons; many, or once the pieces are built: the pieces.
+        if len(lat) < _PIECES_FROM and self._pieces is None:
             pts = shapely.points(lon, lat)
             pi, fi = self._tree.query(pts)
             keep = shapely.intersects_xy(self._geoms[fi], lon[pi], lat[pi])

@@ -30,6 +30,31 @@ def _coordinate(value: str | None, name: str, limit: float) -> float:
     return number
 
 
+class _Gap(click.ParamType):
+    """A duration such as 90s, 30m, 2h or 1.5h; 'none' for no limit."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+        import re
+
+        if value is None or isinstance(value, dt.timedelta):
+            return value
+        text = str(value).strip().lower()
+        if text in ("none", "off", "0"):
+            return None
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?", text)
+        if not m:
+            self.fail(f"{value!r} is not a duration (e.g. 90s, 30m, 2h, or none)", param, ctx)
+        unit = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}[
+            m.group(2) or "s"]
+        return dt.timedelta(seconds=float(m.group(1)) * unit)
+
+
+_GAP = _Gap()
+
+
 @click.command(cls=NumericArgsCommand)
 @click.argument("lat", required=False)
 @click.argument("lon", required=False)
@@ -37,10 +62,17 @@ def _coordinate(value: str | None, name: str, limit: float) -> float:
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 @click.option("--points", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV (lat, lon[, date] columns) or GeoJSON of points to check.")
+@click.option("--track", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A flight track (GPX, CSV time,lat,lon[,alt] or GeoJSON with times): "
+              "where it entered and left each airspace, for how long, how deep.")
+@click.option("--max-gap", type=_GAP, default="2h", show_default=True,
+              help="With --track: the longest time allowed between two fixes (e.g. 30m, 6h; "
+              "'none' for any).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="With --points: output file, CSV or GeoJSON by suffix (default: stdout).")
+              help="With --points: output file, CSV or GeoJSON by suffix (default: stdout). "
+              "With --track: a GeoJSON of the stretches and crossings.")
 @translate_errors
-def check(lat, lon, date, as_json, points, output):
+def check(lat, lon, date, as_json, points, track, max_gap, output):
     """Whose sovereign airspace (land + territorial sea) is LAT LON in, on --date?
 
     Names the sovereign state (Greenland -> DNK, territory GRL), says whether it was a NATO member
@@ -51,6 +83,14 @@ def check(lat, lon, date, as_json, points, output):
     """
     from geoincidents.airspace import Airspace
 
+    if track is not None:
+        if lat is not None or points is not None:
+            raise click.UsageError("give one of LAT LON, --points FILE or --track FILE")
+        if date is not None:
+            raise click.UsageError("--date does not apply to --track: NATO membership is "
+                               "taken on each stretch's entry date")
+        _check_track(track, output, as_json, max_gap)
+        return
     if points is not None:
         if lat is not None:
             raise click.UsageError("give either LAT LON or --points FILE, not both")
@@ -59,7 +99,7 @@ def check(lat, lon, date, as_json, points, output):
     if lat is None or lon is None:
         raise click.UsageError("missing LAT LON (or --points FILE)")
     if output is not None:
-        raise click.UsageError("-o/--output needs --points")
+        raise click.UsageError("-o/--output needs --points or --track")
     verdict = Airspace.default().check(
         _coordinate(lat, "LAT", 90.0), _coordinate(lon, "LON", 180.0), date
     )
@@ -67,6 +107,30 @@ def check(lat, lon, date, as_json, points, output):
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
         click.echo(describe(verdict))
+
+
+def _check_track(path: Path, output: Path | None, as_json: bool, max_gap) -> None:
+    from geoincidents.airspace import Airspace
+    from geoincidents.outputs import track as out
+    from geoincidents.tracks import read_track, trace
+
+    if output is not None and output.suffix.lower() not in (".geojson", ".json"):
+        raise click.BadParameter(f"{output}: with --track the output is GeoJSON "
+                                 "(.geojson or .json)", param_hint="-o/--output")
+    try:
+        fixes = read_track(path, max_gap=max_gap)
+        stretches = trace(Airspace.default(), fixes)
+        if output is not None:
+            out.write_track_geojson(stretches, output)
+    except GeoIncidentsError as err:
+        raise click.ClickException(f"{err}{_kept(output)}") from err
+    if as_json:
+        click.echo(json.dumps(out.track_json(stretches, len(fixes)), ensure_ascii=False))
+    else:
+        click.echo(out.table(stretches))
+        click.echo(out.summary(stretches))
+    if output is not None:
+        click.echo(f"{len(stretches)} stretch(es) -> {output}", err=True)
 
 
 def describe(v) -> str:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from geoincidents.cli.check import _GAP
 from geoincidents.cli.options import (
     DATE,
     BatchRun,
     batch_options,
     gazetteer_options,
-    input_arguments,
     make_progress,
     translate_errors,
 )
@@ -30,7 +30,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 
 
 @click.command(name="map")
-@input_arguments
+@click.argument("inputs", metavar="INPUT...", nargs=-1)
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Directory for the files.")
 @click.option("--published", type=DATE,
@@ -45,12 +45,18 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
               help="Resolution of the PNG.")
 @click.option("--tiles", help="Add an online tile layer (e.g. 'osm', or a URL template); "
               "off by default so the map needs no network.")
+@click.option("--track", "track_file",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Map a flight track (GPX, CSV, GeoJSON; as `check --track`) instead of "
+              "texts: coloured by airspace, crossings marked. Writes DIR/<track>.*")
+@click.option("--max-gap", type=_GAP, default="2h", show_default=True,
+              help="With --track: the longest time allowed between two fixes ('none': any).")
 @gazetteer_options
 @batch_options
 @translate_errors
 def map_command(inputs, out_dir, published, formats, title, combine, no_clobber, dpi, tiles,
-                gazetteers, geocoder, user_agent, model, errors_file, fail_fast, max_chars,
-                jobs, resume, dask):
+                track_file, max_gap, gazetteers, geocoder, user_agent, model, errors_file,
+                fail_fast, max_chars, jobs, resume, dask):
     """Map the airspace incidents of each INPUT: DIR/<id>.html, .geojson and .png.
 
     The HTML works offline (every script and style inlined, a basemap drawn from the borders);
@@ -58,14 +64,18 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
     """
     from geoincidents.airspace import Airspace
     from geoincidents.cli.extract import extract_work, run_documents
-    from geoincidents.errors import OutputError
 
+    if track_file is not None:
+        if inputs:
+            raise click.UsageError("give INPUT... or --track FILE, not both")
+        _make_dir(out_dir)
+        _track_map(track_file, out_dir, formats, title, no_clobber, dpi, tiles, max_gap)
+        return
+    if not inputs:
+        raise click.UsageError("missing INPUT... (or --track FILE)")
     if combine is not None and not re.fullmatch(r"[\w.-]+", combine):
         raise click.BadParameter(f"{combine!r} is not a plain file name", param_hint="--combine")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
+    _make_dir(out_dir)
     if resume:
         raise click.UsageError("--resume applies to places and extract (-o FILE), not to map")
     run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
@@ -85,6 +95,45 @@ def map_command(inputs, out_dir, published, formats, title, combine, no_clobber,
             _combined(out_dir, combine, documents, airspace, formats, title, no_clobber, dpi,
                       tiles)
     run.finish()
+
+
+def _make_dir(out_dir: Path) -> None:
+    from geoincidents.errors import OutputError
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create output directory {out_dir}: {err.strerror}") from err
+
+
+def _track_map(path: Path, out_dir: Path, formats, title, no_clobber, dpi, tiles,
+               max_gap) -> None:
+    """DIR/<track stem>.html, .geojson, .png for a flight track."""
+    from geoincidents.airspace import Airspace
+    from geoincidents.outputs.scene import build_track_scene
+    from geoincidents.outputs.track import summary, write_track_geojson
+    from geoincidents.tracks import read_track, trace
+
+    airspace = Airspace.default()
+    stretches = trace(airspace, read_track(path, max_gap=max_gap))
+    safe = _safe(path.stem)
+    _refuse_existing(out_dir, safe, formats, no_clobber)
+    targets = {fmt: out_dir / f"{safe}.{fmt}" for fmt in formats}
+    if "geojson" in formats:
+        write_track_geojson(stretches, targets["geojson"], clobber=not no_clobber)
+    if {"html", "png"} & set(formats):
+        scene = build_track_scene(stretches, airspace, title)
+        if "html" in formats:
+            from geoincidents.outputs.html import write_html
+
+            write_html(scene, targets["html"], tiles=tiles, clobber=not no_clobber)
+        if "png" in formats:
+            from geoincidents.outputs.png import write_png
+
+            write_png(scene, targets["png"], dpi=dpi, clobber=not no_clobber)
+    for target in targets.values():
+        click.echo(str(target))
+    click.echo(f"{path.name}: {summary(stretches)}", err=True)
 
 
 # A combined map draws at most this many documents (a map of more is unreadable and would

@@ -24,6 +24,7 @@ from geoincidents.outputs.scene import (
     VERDICT_COLOURS,
     VERDICT_LABELS,
     Scene,
+    track_colours,
 )
 
 
@@ -106,6 +107,8 @@ def render_html(scene: Scene, *, tiles: str | None = None) -> str:
         areas.add_to(fmap)  # below the incidents, so their markers stay clickable
     incidents.add_to(fmap)
 
+    if scene.tracks:
+        _track_layer(scene).add_to(fmap)
     fmap.get_root().html.add_child(folium.Element(
         f'<div class="gi-title">{esc(scene.title)}</div>' + _legend(scene)))
     folium.LayerControl(collapsed=False).add_to(fmap)
@@ -222,7 +225,51 @@ def _place_popup(report, place) -> str:
     return f'<div class="gi-popup"><table>{"".join(rows)}</table></div>'
 
 
+def _track_layer(scene: Scene):
+    """A flight track: each stretch a line in its state's colour (dashed outside every state's
+    airspace), crossings as white dots, the track's start and end as dark dots."""
+    import folium
+
+    from geoincidents.outputs.track import split_antimeridian
+    from geoincidents.tracks import _duration, _iso
+
+    colours = track_colours(scene.tracks)
+    layer = folium.FeatureGroup(name="Track", show=True)
+    for k, s in enumerate(scene.tracks, start=1):
+        label = f"{k}. {s.country_name or 'outside every state'}: {_duration(s.duration_s)}, " \
+            f"{s.length_km:.1f} km"
+        if s.max_depth_km is not None:
+            label += f", at most {s.max_depth_km:.1f} km deep"
+        for part in split_antimeridian(s.path_lat, s.path_lon):
+            folium.PolyLine([(lat, lon) for lon, lat in part], color=colours[s.country_iso3],
+                            weight=4, opacity=0.9, dash_array=None if s.country_iso3 else "6 6",
+                            tooltip=esc(label), class_name="gi-track").add_to(layer)
+    for before, after in zip(scene.tracks, scene.tracks[1:]):
+        p = after.entry
+        text = f"{_iso(p.time)}: {before.country_iso3 or 'none'} → {after.country_iso3 or 'none'}"
+        folium.CircleMarker([p.lat, p.lon], radius=5, color="#212121", weight=2, fill=True,
+                            fill_color="#ffffff", fill_opacity=1.0, tooltip=esc(text),
+                            class_name="gi-crossing").add_to(layer)
+    for p, word in ((scene.tracks[0].entry, "start"), (scene.tracks[-1].exit, "end")):
+        folium.CircleMarker([p.lat, p.lon], radius=5, color="#212121", fill=True,
+                            fill_color="#212121", fill_opacity=1.0,
+                            tooltip=esc(f"Track {word}: {_iso(p.time)}")).add_to(layer)
+    return layer
+
+
 def _legend(scene: Scene) -> str:
+    if scene.tracks:
+        colours = track_colours(scene.tracks)
+        names = {s.country_iso3: s.country_name for s in scene.tracks}
+        items = [f'<i style="background:{c}"></i>Track in '
+                 f"{esc(names[iso3]) if iso3 else 'no state&#39;s airspace'}"
+                 for iso3, c in colours.items() if iso3 in names]
+        items += ['<i style="background:#fff;border-radius:50%"></i>Border crossing',
+                  f'<i style="background:{NATO_FILL}"></i>NATO member on '
+                  f"{scene.as_of.isoformat()}",
+                  f'<i style="background:{LAND_FILL}"></i>Other state (land + territorial sea)']
+        return (f'<div class="gi-legend">{"<br>".join(items)}<br><small>'
+                f"{esc(ATTRIBUTION)}</small></div>")
     items = [f'<i style="background:{VERDICT_COLOURS[v]};border-radius:50%"></i>Incident, '
              f"{esc(VERDICT_LABELS[v])}" for v in ("inside", "possible", "outside")]
     items += [

@@ -19,6 +19,7 @@ from geoincidents.outputs.scene import (
     VERDICT_COLOURS,
     VERDICT_LABELS,
     Scene,
+    track_colours,
 )
 
 
@@ -80,6 +81,8 @@ def render_figure(scene: Scene, *, dpi: int = 150):
         ax.annotate(label, (lon, lat), xytext=(9, -4), textcoords="offset points",
                     fontsize=9, weight="bold", zorder=9,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "alpha": 0.85})
+    if scene.tracks:
+        _track(ax, scene)
     ax.set_xlim(lon0, lon1)
     ax.set_ylim(lat0, lat1)
     ax.set_aspect(aspect)
@@ -87,14 +90,27 @@ def render_figure(scene: Scene, *, dpi: int = 150):
     ax.set_title(scene.title, fontsize=12, weight="bold", loc="left")
     handles = [Line2D([], [], marker="*", ls="", ms=14, color=VERDICT_COLOURS[v], mec="black",
                       label=f"Incident, {VERDICT_LABELS[v]}")
-               for v in ("inside", "possible", "outside")]
+               for v in ("inside", "possible", "outside")] if not scene.tracks else []
+    if scene.tracks:
+        names = {s.country_iso3: s.country_name or "no state's airspace" for s in scene.tracks}
+        handles += [Line2D([], [], color=c, lw=3, ls="-" if iso3 else "--",
+                           label=f"Track in {names[iso3]}")
+                    for iso3, c in track_colours(scene.tracks).items() if iso3 in names]
+        handles.append(Line2D([], [], marker="o", ls="", ms=6, mfc="white", mec="black",
+                              label="Border crossing"))
+    if not scene.tracks:
+        handles.append(Patch(fc=HIGHLIGHT, ec=NATO_EDGE,
+                             label="State where the incident happened"))
     handles += [
-        Patch(fc=HIGHLIGHT, ec=NATO_EDGE, label="State where the incident happened"),
         Patch(fc=NATO_FILL, ec=NATO_EDGE, label=f"NATO member on {scene.as_of.isoformat()}"),
         Patch(fc=LAND_FILL, ec=LAND_EDGE, label="Other state (land + territorial sea)"),
-        Line2D([], [], marker="o", ls="", ms=5, color=PLACE_COLOUR, label="Other place named"),
-        Line2D([], [], ls="--", color="#555555", label="Location uncertainty"),
     ]
+    if not scene.tracks:
+        handles += [
+            Line2D([], [], marker="o", ls="", ms=5, color=PLACE_COLOUR,
+                   label="Other place named"),
+            Line2D([], [], ls="--", color="#555555", label="Location uncertainty"),
+        ]
     if any(inc.area is not None for _, inc in scene.incidents):
         handles.append(Patch(fc=(0.33, 0.33, 0.33, 0.15), ec="#555555", lw=1.2,
                              label="Incident region (what the text says, intersected)"))
@@ -104,6 +120,21 @@ def render_figure(scene: Scene, *, dpi: int = 150):
              color="#555555")
     fig.tight_layout()
     return fig
+
+
+def _track(ax, scene: Scene) -> None:
+    """The track's stretches in their states' colours, crossings as white dots."""
+    from geoincidents.outputs.track import split_antimeridian
+
+    colours = track_colours(scene.tracks)
+    for s in scene.tracks:
+        for part in split_antimeridian(s.path_lat, s.path_lon):
+            ax.plot([p[0] for p in part], [p[1] for p in part], color=colours[s.country_iso3],
+                    lw=2.5, ls="-" if s.country_iso3 else "--", zorder=7)
+    for s in scene.tracks[1:]:
+        ax.plot(s.entry.lon, s.entry.lat, "o", ms=6, mfc="white", mec="black", zorder=8)
+    for p in (scene.tracks[0].entry, scene.tracks[-1].exit):
+        ax.plot(p.lon, p.lat, "o", ms=5, color="#212121", zorder=8)
 
 
 def draw_borders(ax, scene: Scene) -> None:

@@ -35,6 +35,7 @@ class Scene:
     nato: frozenset[str]
     highlighted: frozenset[str]
     borders: list = field(default_factory=list)  # (iso3, name, sovereign, geometry)
+    tracks: list = field(default_factory=list)  # tracks.Stretch, in track order
 
     @property
     def incidents(self):
@@ -100,6 +101,40 @@ def clip_borders(airspace, bounds: tuple[float, float, float, float],
                 continue
         borders.append((f.iso3, f.name, f.sovereign_iso3, geom))
     return borders
+
+
+TRACK_PALETTE = ("#d81b60", "#1e88e5", "#43a047", "#8e24aa", "#f4511e", "#00897b", "#6d4c41",
+                 "#3949ab")
+TRACK_NONE = "#757575"  # outside every state's airspace
+
+
+def track_colours(stretches) -> dict:
+    """A colour per state of a track, in order of first entry (None: outside all)."""
+    colours: dict = {None: TRACK_NONE}
+    for s in stretches:
+        if s.country_iso3 not in colours:
+            colours[s.country_iso3] = TRACK_PALETTE[(len(colours) - 1) % len(TRACK_PALETTE)]
+    return colours
+
+
+def build_track_scene(stretches, airspace, title: str | None = None) -> Scene:
+    """The scene of a flight track: extent fitted to it, members as of its first entry date;
+    no state highlighted (the track's colours say which state each stretch is in)."""
+    import numpy as np
+
+    lats = np.concatenate([s.path_lat for s in stretches])
+    lons = np.concatenate([s.path_lon for s in stretches])
+    lat0, lat1, lon0, lon1 = lats.min(), lats.max(), lons.min(), lons.max()
+    pad_lat, pad_lon = max(0.3, (lat1 - lat0) * 0.15), max(0.5, (lon1 - lon0) * 0.15)
+    bounds = (max(-180.0, lon0 - pad_lon), max(-85.0, lat0 - pad_lat),
+              min(180.0, lon1 + pad_lon), min(85.0, lat1 + pad_lat))
+    as_of = stretches[0].entry.time.date()
+    if title is None:
+        names = ", ".join(dict.fromkeys(s.country_name for s in stretches if s.country_name))
+        title = (f"Track of {as_of.isoformat()} — through {names}" if names
+                 else f"Track of {as_of.isoformat()} — outside every state's airspace")
+    return Scene([], title, bounds, as_of, airspace.membership.members_on(as_of), frozenset(),
+                 clip_borders(airspace, bounds), tracks=list(stretches))
 
 
 def _polygonal(geom):
