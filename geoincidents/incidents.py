@@ -257,7 +257,7 @@ class IncidentExtractor:
         in_sentence = list(zip(mentions, places))  # the sentence's own mentions
         scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
                   if m.role == "location" and p.lat is not None]
-        sites = self._sites(scored)
+        sites = self._sites(scored, text)
         actor, attribution = self._actor(text, body, s0, in_sentence,
                                          sites[0][1] if sites else None, obj_match)
         anchor = s0 + (event or airspace or obj_match).start()
@@ -277,10 +277,22 @@ class IncidentExtractor:
                        [(d, t) for _, d, t in dates], cues, [sentence], international)
                 for score, loc in sites]
 
-    def _sites(self, scored: list[tuple[float, Place]]) -> list[tuple[float, Place]]:
-        """The best site of a sentence, or one per state whose airspace it names."""
+    def _sites(self, scored: list[tuple[float, Place]], text: str = "") \
+            -> list[tuple[float, Place]]:
+        """The best site of a sentence, one per state whose airspace it names, or one per
+        airport it says were closed ("closed Brussels Airport and the airport in Liège")."""
         if not scored:
             return []
+        from geoincidents.gazetteer import haversine_km
+
+        airports: list[tuple[float, Place]] = []
+        for sc, p in sorted(scored, key=lambda sp: -sp[0]):
+            if p.precision == "site" and sc >= 3.5 and p.lat is not None \
+                    and not _UNAFFECTED.match(text[p.end:p.end + 40]) \
+                    and all(haversine_km(p.lat, p.lon, q.lat, q.lon) > 20 for _, q in airports):
+                airports.append((sc, p))
+        if len(airports) > 1:
+            return airports
         airspaces = {}
         for sc, p in sorted(scored, key=lambda sp: -sp[0]):
             # "violated Danish airspace ... entering Swedish airspace" (6 + 0.3), "the village
@@ -464,6 +476,9 @@ def place_role(text: str, m: Mention) -> str:
     return "site"
 
 
+# "Riga airport was not affected", "Kaunas stayed open": named, but not closed.
+_UNAFFECTED = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:was|were|is|are|remained|stayed|"
+                         r"kept)\s+(?:not\b|un\w+|open\b)", re.I)
 _SPEAKER_AFTER = re.compile(r"^(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+(?:police|authorities|"
                             r"officials|prosecutors|border guards?|governor|mayor)\s+(?:said|"
                             r"says|reported|confirmed|announced|told)\b")

@@ -235,3 +235,13 @@ def test_a_bracketed_county_and_a_commune_are_read(extractor):
                          "Nufăru (Tulcea county) on Sunday.")
     assert "Tulcea" in inc.area.note and covers(inc.area, 45.15, 28.92)  # Nufăru, Tulcea
     assert not covers(inc.area, 48.03, 23.17)  # the other Nufăru, in Maramureș
+
+
+def test_each_airport_a_sentence_says_was_closed_is_an_incident(extractor):
+    report = extractor.extract("Drone sightings closed Brussels Airport and the airport in Liège "
+                               "for several hours on Tuesday evening.", DAY)
+    assert [i.location.gazetteer_id for i in report.incidents] == ["airport:EBBR",
+                                                                    "airport:EBLG"]
+    report = extractor.extract("Balloons forced Vilnius airport to halt flights on Friday; Riga "
+                               "airport was not affected.", DAY)
+    assert [i.location.gazetteer_id for i in report.incidents] == ["airport:EYVI"]
