@@ -21,7 +21,9 @@ DATE_RE = re.compile(
     rf"|\b(?P<md>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b"
     rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?)\b"
     r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
-    r"|\b(?P<rel>yesterday|today|tonight|last night|overnight|last week|earlier this week)\b",
+    r"|\b(?P<rel>yesterday|today|tonight|last night|overnight|last week|earlier this week)\b"
+    rf"|\b(?P<ago>(?P<n>an?|one|two|three|four|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago"
+    rf"(?:\s+(?:on\s+)?(?P<agowd>{_WEEKDAYS}))?)\b",
     re.IGNORECASE,
 )
 _DATELINE_CHARS = 200
@@ -56,6 +58,8 @@ def resolve(match: re.Match, published: dt.date | None) -> dt.date | None:
             return dt.date.fromisoformat(text)
         except ValueError:
             return None
+    if match.group("ago"):
+        return _ago(match, published)
     has_year = bool(re.search(r"\d{4}", text))
     if published is None and not has_year:
         return None  # "on Wednesday" needs a reference date
@@ -78,6 +82,24 @@ def resolve(match: re.Match, published: dt.date | None) -> dt.date | None:
                   "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False},
     )
     return parsed.date() if parsed else None
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def _ago(match: re.Match, published: dt.date | None) -> dt.date | None:
+    """"two days ago", "a week ago Monday" (the Monday of the week before)."""
+    if published is None:
+        return None
+    word = match.group("n").lower()
+    n = _NUMBERS.get(word) or int(word)
+    days = n * (7 if match.group("unit").lower().startswith("week") else 1)
+    day = published - dt.timedelta(days=days)
+    weekday = match.group("agowd")
+    if weekday:
+        want = _WEEKDAYS.split("|").index(weekday.lower())
+        day -= dt.timedelta(days=(day.weekday() - want) % 7)
+    return day
 
 
 def dateline(text: str) -> dt.date | None:

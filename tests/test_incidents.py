@@ -101,6 +101,11 @@ def test_dates():
     assert days["yesterday"] == dt.date(2025, 9, 11)
     assert days["24 March 2024"] == dt.date(2024, 3, 24)
     assert days["last week"] == dt.date(2025, 9, 5)
+    later = {d.text: d.day for d in find_dates(
+        "A week ago Monday, two days ago, 3 days ago on Wednesday", dt.date(2025, 9, 29))}
+    assert later["A week ago Monday"] == dt.date(2025, 9, 22)  # the Monday of last week
+    assert later["two days ago"] == dt.date(2025, 9, 27)
+    assert later["3 days ago on Wednesday"] == dt.date(2025, 9, 24)
     assert dateline("WARSAW, Sept. 12, 2025 (Reuters) - Drones...") == pub
     assert dateline("Drones flew on Wednesday.") is None
 
