@@ -644,23 +644,9 @@ def read_gpkg(path: str | Path, layer: str = "airspace") -> list[AirspaceFeature
     GDAL is not needed at run time (it costs ~0.7 s to import); the file is written by GDAL in
     ``shapes/build_airspace.py`` and opens directly in QGIS.
     """
-    import shapely
-
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"airspace file not found: {path}")
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute(
-                f'SELECT iso3, name, sovereign_iso3, nested_in_sovereign, geom FROM "{layer}"'
-            ).fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error as err:
-        raise DataError(f"cannot read {path}: {err}") from err
-    wkb = [_gpkg_wkb(r[4], path) for r in rows]
-    geoms = shapely.from_wkb(wkb)
+    rows, geoms = gpkg_rows(
+        path, f'SELECT iso3, name, sovereign_iso3, nested_in_sovereign, geom FROM "{layer}"',
+        "airspace file")
     return [
         AirspaceFeature(
             iso3=r[0], name=r[1], sovereign_iso3=r[2] or None, geometry=g,
@@ -668,6 +654,25 @@ def read_gpkg(path: str | Path, layer: str = "airspace") -> list[AirspaceFeature
         )
         for r, g in zip(rows, geoms)
     ]
+
+
+def gpkg_rows(path: str | Path, query: str, what: str) -> tuple[list[tuple], list]:
+    """The rows of a query on a GeoPackage (its geometry blob last) and their shapely
+    geometries, read with sqlite3 (no GDAL at run time). ``what`` names the file in errors."""
+    import shapely
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{what} not found: {path}")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(query).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise DataError(f"cannot read {path}: {err}") from err
+    return rows, list(shapely.from_wkb([_gpkg_wkb(r[-1], path) for r in rows]))
 
 
 def _gpkg_wkb(blob: bytes, path: Path) -> bytes:
@@ -717,20 +722,6 @@ def read_claims(path: str | Path) -> list[Claim]:
 
 
 def read_claim_areas(path: str | Path, layer: str = "claim_areas") -> dict[str, Any]:
-    """The polygons of a claim-areas GeoPackage (``shapes/build_claim_areas.py``) by claim_id,
-    read with sqlite3 like :func:`read_gpkg`."""
-    import shapely
-
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"claim areas file not found: {path}")
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute(f'SELECT claim_id, geom FROM "{layer}"').fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error as err:
-        raise DataError(f"cannot read {path}: {err}") from err
-    geoms = shapely.from_wkb([_gpkg_wkb(r[1], path) for r in rows])
+    """The polygons of a claim-areas GeoPackage (``shapes/build_claim_areas.py``) by claim_id."""
+    rows, geoms = gpkg_rows(path, f'SELECT claim_id, geom FROM "{layer}"', "claim areas file")
     return {r[0]: g for r, g in zip(rows, geoms)}

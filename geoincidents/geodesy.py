@@ -138,3 +138,41 @@ def _aeqd_inverse(lat0: np.ndarray, lon0: np.ndarray, x: np.ndarray, y: np.ndarr
     lon = lon0 + np.arctan2(x * sin_c, c * np.cos(lat0) * cos_c - y * np.sin(lat0) * sin_c)
     lon = (np.degrees(lon) + 540.0) % 360.0 - 180.0
     return np.degrees(lat), lon
+
+
+# -- local planes, for regions built in kilometres ---------------------------------------------
+
+
+def local_projection(lat: float, lon: float):
+    """Transformers to and from a local azimuthal equidistant plane (metres) about a point."""
+    from pyproj import Transformer
+
+    proj = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
+    fwd = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    inv = Transformer.from_crs(proj, "EPSG:4326", always_xy=True)
+    return fwd, inv
+
+
+def project(geom, transformer):
+    """A shapely geometry through a pyproj transformer (built with ``always_xy``)."""
+    def move(xy):
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, move)
+
+
+def geodesic_disc(lat: float, lon: float, km: float):
+    """A geodesic circle as a lon/lat polygon."""
+    _, inv = local_projection(lat, lon)
+    return project(shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=16), inv)
+
+
+def polygonal(geom):
+    """The areal part of a geometry as a Polygon or MultiPolygon."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+    parts += [p for g in getattr(geom, "geoms", []) if g.geom_type == "MultiPolygon"
+              for p in g.geoms]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)

@@ -108,7 +108,7 @@ class Resolver:
         for i, mention in enumerate(mentions):
             entry = chosen[i]
             if entry is not None:
-                places.append(_place(mention, entry, self._source(entry)))
+                places.append(place_from_entry(mention, entry, self._source(entry)))
             else:
                 places.append(self._fallback(text, mention, context))
         return places
@@ -308,7 +308,7 @@ class Resolver:
                            or e.feature == "city" and e.population >= 10_000]
                 if entries:
                     best = self._best(entries, countries, Counter(), None)
-                    return _place(mention, best, OFFLINE, name=_clean(mention.text),
+                    return place_from_entry(mention, best, OFFLINE, name=_clean(mention.text),
                                   note=f"in {best.name}")
         offset = self._offset(text, mention, context)
         if offset is not None:
@@ -328,7 +328,7 @@ class Resolver:
                         _SPECIFIC[je[1].feature])
 
             _, area = min(same, key=rank)
-            return _place(mention, area, OFFLINE, name=_clean(mention.text),
+            return place_from_entry(mention, area, OFFLINE, name=_clean(mention.text),
                           note=f"in {area.name}")
         # The place the document is about ("Royal Street" in a story about New Orleans).
         local = context.local
@@ -336,13 +336,13 @@ class Resolver:
             gid, count = local.most_common(1)[0]
             area = next(e for e in chosen if e is not None and e.gazetteer_id == gid)
             if count >= 2:
-                return _place(mention, area, OFFLINE, name=_clean(mention.text),
+                return place_from_entry(mention, area, OFFLINE, name=_clean(mention.text),
                               note=f"in {area.name} (from the document)")
         if countries:
             iso3 = countries.most_common(1)[0][0]
             country = self.gazetteer.country(iso3)
             if country is not None:
-                return _place(mention, country, OFFLINE, name=_clean(mention.text),
+                return place_from_entry(mention, country, OFFLINE, name=_clean(mention.text),
                               note=f"in {country.name} (from the document)")
         return Place(mention.start, mention.end, mention.text, _clean(mention.text), None, None,
                      None, None, None, mention.role, None, None)
@@ -529,8 +529,9 @@ def _spelt_alike(a: str, b: str) -> bool:
     return normalize(a) == normalize(b)
 
 
-def _place(m: Mention, e: GazetteerEntry, geocoder: str, name: str | None = None,
-           note: str | None = None) -> Place:
+def place_from_entry(m: Mention, e: GazetteerEntry, geocoder: str, name: str | None = None,
+                     note: str | None = None) -> Place:
+    """The place a mention names, at a gazetteer entry (its point, precision and radius)."""
     return Place(m.start, m.end, m.text, name or e.name, round(e.lat, 6), round(e.lon, 6),
                  e.country_iso3, e.precision, e.uncertainty_km, m.role, e.gazetteer_id, geocoder,
                  e.feature, e.admin1, note)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from geoincidents.geodesy import geodesic_disc, local_projection, polygonal, project
 from geoincidents.models import Mention, Place, Region
 
 # "near the Ukrainian border" with no distance: how deep into the state a report means. Sites
@@ -51,8 +52,6 @@ _BORDER_DISTANCE = re.compile(
     r"no more than))\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*"
     r"(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)\b[^.;]{0,25}?\b(?:from|of)"
     r"\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
-_BORDER_NEAR = re.compile(r"\b(?:near|close to|along|next to|not far from|by|beside|"
-                          r"in the vicinity of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _BORDER_AT = re.compile(r"\b(?:on|at|right on|right at)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _OFFSET = re.compile(
     r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)"
@@ -149,7 +148,7 @@ class RegionBuilder:
         if fallback or offset:
             kept = None
             if offset:
-                kept = _disc(site.lat, site.lon, site.uncertainty_km or 1.0)
+                kept = geodesic_disc(site.lat, site.lon, site.uncertainty_km or 1.0)
                 words.insert(0, site.note or "offset")
         else:
             kept = self._fit(site, entry, geometry)
@@ -158,7 +157,7 @@ class RegionBuilder:
                 moved = self._relocate(site, entry, geometry)
                 if moved is not None:
                     site, entry = moved
-                    kept = _disc(site.lat, site.lon, max(site.uncertainty_km or 2.0, 2.0))
+                    kept = geodesic_disc(site.lat, site.lon, max(site.uncertainty_km or 2.0, 2.0))
                     words.insert(0, f"{entry.name} (the one in the named area)")
                 else:
                     words.insert(0, f"{site.text!r} not in the gazetteer within these areas")
@@ -166,7 +165,7 @@ class RegionBuilder:
                 words.insert(0, f"{site.name or site.text} ±{site.uncertainty_km:g} km")
             around = _around(text, site, _sentence_of(site, pairs)) if kept is not None else None
             if around is not None:
-                both = _polygons(geometry.intersection(around.geometry))
+                both = polygonal(geometry.intersection(around.geometry))
                 if not both.is_empty and both.area > 0:
                     words[0] = around.words
                     region = _region(both, words, "region", None)
@@ -175,7 +174,7 @@ class RegionBuilder:
             both = geometry.intersection(kept)
             if not both.is_empty and both.area > 0:
                 point = (site.lat, site.lon) if not offset else None
-                region = _region(_polygons(both), words, _finest(levels, site.precision),
+                region = _region(polygonal(both), words, _finest(levels, site.precision),
                                  point)
                 return _restate(site, region), region
         level = _coarse_level(levels)
@@ -193,8 +192,8 @@ class RegionBuilder:
         for _, p in chain:
             if p.precision in ("admin1", "admin2") and not p.gazetteer_id and p.lat is not None \
                     and p.note and "no boundary" in p.note:
-                out.append(_Constraint(_disc(p.lat, p.lon, p.uncertainty_km), f"in {p.note}",
-                                       "region", 2))
+                circle = geodesic_disc(p.lat, p.lon, p.uncertainty_km)
+                out.append(_Constraint(circle, f"in {p.note}", "region", 2))
                 if p.country_iso3:
                     states.add(p.country_iso3)
             if p.precision in ("admin1", "admin2") and p.gazetteer_id:
@@ -243,8 +242,8 @@ class RegionBuilder:
             waters = self.areas.waters(state)
             if waters is None or waters.is_empty:
                 return None
-            near = _disc(p.lat, p.lon, 1.3 * (p.uncertainty_km or 100.0))
-            both = _polygons(waters.intersection(near))
+            near = geodesic_disc(p.lat, p.lon, 1.3 * (p.uncertainty_km or 100.0))
+            both = polygonal(waters.intersection(near))
             if both.is_empty or both.area <= 0:
                 return None
             return _Constraint(both, f"over the {p.name} (in the territorial sea there)",
@@ -281,7 +280,7 @@ class RegionBuilder:
                 whole = self._state(state)
                 if near is None or whole is None:
                     continue
-                beyond = _polygons(whole.geometry.difference(near.geometry))
+                beyond = polygonal(whole.geometry.difference(near.geometry))
                 if beyond.is_empty:
                     continue
                 return _Constraint(beyond, f"{distance.group(0).strip()} border with {p.name} "
@@ -331,7 +330,7 @@ class RegionBuilder:
                 return _region(area.geometry, [f"{area.name} ({area.how})"], site.precision,
                                point)
         radius = max(site.uncertainty_km or 0.0, 0.5)
-        return _region(_disc(site.lat, site.lon, radius),
+        return _region(geodesic_disc(site.lat, site.lon, radius),
                        [f"{site.name or site.text} ±{radius:g} km"], site.precision or "region",
                        (site.lat, site.lon))
 
@@ -340,7 +339,7 @@ class RegionBuilder:
         import shapely
 
         radius = max(site.uncertainty_km or 2.0, 2.0)
-        disc = _disc(site.lat, site.lon, radius)
+        disc = geodesic_disc(site.lat, site.lon, radius)
         # shapely's x is the longitude.
         if geometry.covers(shapely.Point(site.lon, site.lat)) or geometry.intersects(disc):
             return disc
@@ -362,9 +361,9 @@ class RegionBuilder:
         if not found:
             return None
         best = max(found, key=prior)
-        from geoincidents.places import _place
+        from geoincidents.places import place_from_entry
 
-        moved = _place(Mention(site.start, site.end, site.text, "name", site.role), best,
+        moved = place_from_entry(Mention(site.start, site.end, site.text, "name", site.role), best,
                        site.geocoder or "offline", name=best.name)
         return moved, best
 
@@ -416,7 +415,7 @@ def _offset(text, site, sentence, pairs) -> _Constraint | None:
             if bare:
                 bearing = _BEARINGS[bare.group("dir").lower().replace("-", "")]
                 reach = (p.uncertainty_km or 0.0) + DIRECTION_KM
-                sector = _ring(p.lat, p.lon, reach / 1.3, bearing, 0.0, inner=False)
+                sector = _ring(p.lat, p.lon, reach / 1.3, bearing, 0.0, hollow=False)
                 return _Constraint(sector, f"{bare.group(0).strip()} {p.name or p.text} (within "
                                    f"{reach:.0f} km of its centre)", "region", 2)
             continue
@@ -452,7 +451,7 @@ def _around(text: str, site: Place, sentence) -> _Constraint | None:
     km = VICINITY_KM.get("area" if word == "in the" else word,
                          NEAR_VILLAGE_KM if site.precision == "village" else NEAR_KM) + radius
     phrase = f"in the {name} area" if word in ("in the", "area") else f"{word} {name}"
-    return _Constraint(_disc(site.lat, site.lon, km), f"{phrase} (within {km:g} km of it)",
+    return _Constraint(geodesic_disc(site.lat, site.lon, km), f"{phrase} (within {km:g} km of it)",
                        "region", 2)
 
 
@@ -477,7 +476,7 @@ def _intersect(constraints: list[_Constraint]):
             if both.is_empty or both.area <= 0:
                 words.append(f"ignored as contradictory: {c.words}")
                 continue
-            geometry = _polygons(both)
+            geometry = polygonal(both)
         words.append(c.words)
         levels.append(c.level)
     return geometry, words, levels
@@ -499,42 +498,13 @@ def _coarse_level(levels: list[str]) -> str:
 # -- geometry ---------------------------------------------------------------------------------
 
 
-def _local(lat: float, lon: float):
-    """Transformers to and from a local azimuthal equidistant plane (metres) about a point."""
-    from pyproj import Transformer
-
-    proj = f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m"
-    fwd = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
-    inv = Transformer.from_crs(proj, "EPSG:4326", always_xy=True)
-    return fwd, inv
-
-
-def project(geom, transformer):
-    """A shapely geometry through a pyproj transformer (built with ``always_xy``)."""
-    import numpy as np
-    import shapely
-
-    def move(xy):
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, move)
-
-
-def _disc(lat: float, lon: float, km: float):
-    """A geodesic circle as a lon/lat polygon."""
-    import shapely
-    _, inv = _local(lat, lon)
-    return project(shapely.Point(0, 0).buffer(km * 1000.0, quad_segs=16), inv)
-
-
-def _ring(lat, lon, km, bearing, slack_km, inner: bool = True):
+def _ring(lat, lon, km, bearing, slack_km, hollow: bool = True):
     """Distances 0.7-1.3 x km (plus the reference's own radius), within ±35° of the bearing;
-    ``inner=False``: from the reference itself out to 1.3 x km."""
+    ``hollow=False``: from the reference itself out to 1.3 x km."""
     import shapely
-    _, inv = _local(lat, lon)
+    _, inv = local_projection(lat, lon)
     outer = (1.3 * km + 2.0 + slack_km) * 1000.0
-    inner = max(0.0, 0.7 * km - 2.0 - slack_km) * 1000.0 if inner else 0.0
+    inner = max(0.0, 0.7 * km - 2.0 - slack_km) * 1000.0 if hollow else 0.0
     shape = shapely.Point(0, 0).buffer(outer, quad_segs=16)
     if inner > 0:
         shape = shape.difference(shapely.Point(0, 0).buffer(inner, quad_segs=16))
@@ -545,18 +515,6 @@ def _ring(lat, lon, km, bearing, slack_km, inner: bool = True):
             pts.append((2 * outer * math.sin(a), 2 * outer * math.cos(a)))
         shape = shape.intersection(shapely.Polygon(pts))
     return project(shape, inv)
-
-
-def _polygons(geom):
-    """The areal part of a geometry as a Polygon or MultiPolygon."""
-    import shapely
-
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
-    parts += [p for g in getattr(geom, "geoms", []) if g.geom_type == "MultiPolygon"
-              for p in g.geoms]
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _region(geometry, words: list[str], precision: str, point) -> Region:
