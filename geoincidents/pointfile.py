@@ -166,8 +166,9 @@ def _chain(first: str, rest: IO[str]) -> Iterator[str]:
     yield from rest
 
 
-def _geojson_batches(src: IO[str], name: str, default_date: dt.date | None):
-    """A CSV-style header (lat, lon, then every property name) and one batch of features."""
+def load_geojson_object(src: IO[str], name: str, expected: str) -> dict:
+    """A GeoJSON document's top-level object; malformed or non-object JSON is an InputError
+    naming the file (and ``expected``)."""
     try:
         doc = json.load(src)
     except json.JSONDecodeError as err:
@@ -175,7 +176,13 @@ def _geojson_batches(src: IO[str], name: str, default_date: dt.date | None):
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply to be GeoJSON") from None
     if not isinstance(doc, dict):
-        raise InputError(f"{name}: expected a GeoJSON object")
+        raise InputError(f"{name}: expected {expected}")
+    return doc
+
+
+def _geojson_batches(src: IO[str], name: str, default_date: dt.date | None):
+    """A CSV-style header (lat, lon, then every property name) and one batch of features."""
+    doc = load_geojson_object(src, name, "a GeoJSON object")
     if doc.get("type") == "FeatureCollection":
         features = doc.get("features")
     elif doc.get("type") == "Feature":

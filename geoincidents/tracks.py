@@ -618,16 +618,9 @@ def read_geojson(src, name: str = "track.geojson") -> Track:
     """A LineString/MultiLineString Feature with a ``times`` or ``coordTimes`` property (one
     time per position; lists of lists for a MultiLineString), or a FeatureCollection of Point
     features with a ``time`` property (or of one such LineString feature)."""
-    import json
+    from geoincidents.pointfile import load_geojson_object
 
-    try:
-        doc = json.load(src)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{name}: not valid JSON (line {err.lineno}: {err.msg})") from None
-    except RecursionError:
-        raise InputError(f"{name}: JSON nested too deeply to be GeoJSON") from None
-    if not isinstance(doc, dict):
-        raise InputError(f"{name}: expected a GeoJSON Feature or FeatureCollection")
+    doc = load_geojson_object(src, name, "a GeoJSON Feature or FeatureCollection")
     if doc.get("type") == "FeatureCollection":
         feats = doc.get("features")
         if not isinstance(feats, list) or not feats:

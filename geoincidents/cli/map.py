@@ -122,15 +122,8 @@ def _track_map(path: Path, out_dir: Path, formats, title, no_clobber, dpi, tiles
     if "geojson" in formats:
         write_track_geojson(stretches, targets["geojson"], clobber=not no_clobber)
     if {"html", "png"} & set(formats):
-        scene = build_track_scene(stretches, airspace, title)
-        if "html" in formats:
-            from geoincidents.outputs.html import write_html
-
-            write_html(scene, targets["html"], tiles=tiles, clobber=not no_clobber)
-        if "png" in formats:
-            from geoincidents.outputs.png import write_png
-
-            write_png(scene, targets["png"], dpi=dpi, clobber=not no_clobber)
+        _write_scene(build_track_scene(stretches, airspace, title), targets, tiles, dpi,
+                     no_clobber)
     for target in targets.values():
         click.echo(str(target))
     click.echo(f"{path.name}: {summary(stretches)}", err=True)
@@ -212,13 +205,19 @@ def _write(out_dir: Path, stem: str, reports, airspace, formats, title, no_clobb
     if "geojson" in formats:
         features = [f for r in reports for f in report_features(r, airspace)]
         write_geojson(feature_collection(features), targets["geojson"], clobber=not no_clobber)
-    if "html" in formats:
+    if scene is not None:
+        _write_scene(scene, targets, tiles, dpi, no_clobber)
+    for path in targets.values():
+        click.echo(str(path))
+
+
+def _write_scene(scene, targets: dict, tiles, dpi: int, no_clobber: bool) -> None:
+    """The HTML and/or PNG of a scene, to the targets asked for."""
+    if "html" in targets:
         from geoincidents.outputs.html import write_html
 
         write_html(scene, targets["html"], tiles=tiles, clobber=not no_clobber)
-    if "png" in formats:
+    if "png" in targets:
         from geoincidents.outputs.png import write_png
 
         write_png(scene, targets["png"], dpi=dpi, clobber=not no_clobber)
-    for path in targets.values():
-        click.echo(str(path))
