@@ -40,6 +40,9 @@ _CONFUSED = {frozenset({"drone", "missile"}), frozenset({"drone", "aircraft"}),
 _RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4, "admin1": 5,
          "region": 6, "country": 7}
 AFFINITY_MEMBERS = 12
+# A report placed no better than this (a whole country, "the Black Sea") says little about
+# where: it must fit the event's placed reports, not the other vague ones.
+VAGUE_KM = 200.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,11 @@ class Sighting:
     @property
     def rank(self) -> int:
         return _RANK.get(self.precision or "region", 6)
+
+    @property
+    def placed(self) -> bool:
+        """Whether the report says where, better than a country or a sea does."""
+        return self.lat is not None and (self.uncertainty_km or 0.0) < VAGUE_KM
 
 
 def sighting(incident, doc_id: str, url: str | None = None,
@@ -278,7 +286,7 @@ def _states_agree(a: Sighting, b: Sighting) -> bool:
     if a.country_iso3 == b.country_iso3 or a.lat is None or b.lat is None:
         return True
     # Across one border: a flight reported by both states (its regions then touch).
-    return _same_place(a, b) and min(a.uncertainty_km or 0, b.uncertainty_km or 0) < 200
+    return _same_place(a, b) and min(a.uncertainty_km or 0, b.uncertainty_km or 0) < VAGUE_KM
 
 
 def compatible(a: Sighting, b: Sighting) -> bool:
@@ -288,15 +296,24 @@ def compatible(a: Sighting, b: Sighting) -> bool:
 
 
 def _affinity(s: Sighting, event: Event) -> float | None:
-    """How well a report fits an event (None: it cannot belong to it). Every member must be
-    compatible; a specific place that names another specific place than the event's is not the
-    same incident even the same night."""
+    """How well a report fits an event (None: it cannot belong to it).
+
+    Its place, state, object and date must be compatible with every report of the event that
+    is placed (a town, a region), or with every report when none is; the vague ones ("Ukraine"
+    from a misread sentence, "the Black Sea") need only agree on object and date, so that one
+    misplaced report does not keep the rest of the event's reports out. A specific place that
+    names another specific place than the event's is not the same incident even the same night.
+    """
     score = 0.0
     # The first reports (an event forms round its best placed ones) speak for the rest: an
     # event of hundreds of reports costs no more to test than one of a dozen.
     members = event.members[:AFFINITY_MEMBERS]
+    anchored = any(m.placed for m in members)
     for m in members:
-        if not compatible(s, m):
+        if anchored and not m.placed:
+            if not (_objects_agree(s.object, m.object) and _dates_agree(s, m)):
+                return None
+        elif not compatible(s, m):
             return None
         if s.rank <= 3 and m.rank <= 3 and s.lat is not None and m.lat is not None:
             km = haversine_km(s.lat, s.lon, m.lat, m.lon)

@@ -52,6 +52,11 @@ _BORDER_DISTANCE = re.compile(
     r"no more than))\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*"
     r"(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)\b[^.;]{0,25}?\b(?:from|of)"
     r"\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+# "hundreds of kilometres from the borders with Belarus and Ukraine", "far from the border":
+# a distance with no number says the site is away from that border, never near it.
+_BORDER_FAR = re.compile(r"\b(?:(?P<hundreds>hundreds of (?:km|kilomet\w+|miles))|far|well away|"
+                         r"a long way)\s+(?:away\s+)?from\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+FAR_FROM_BORDER_KM = 100.0  # "hundreds of kilometres": at least this
 _BORDER_AT = re.compile(r"\b(?:on|at|right on|right at)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 _OFFSET = re.compile(
     r"(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>km|kilometres|kilometers|kilometre|kilometer|miles|mi)"
@@ -273,9 +278,13 @@ class RegionBuilder:
             else:
                 continue
             distance = _BORDER_DISTANCE.search(lead)
-            if distance and distance.group("more"):
+            far = _BORDER_FAR.search(lead)
+            if far and not far.group("hundreds"):
+                continue  # "far from the border": no band says how far
+            if far or distance and distance.group("more"):
                 # "more than 200 km from the border": the state beyond most of that distance.
-                km = _km(distance)
+                km = FAR_FROM_BORDER_KM if far else _km(distance)
+                phrase = (far or distance).group(0).strip()
                 near = self.areas.border_band(state, p.country_iso3, 0.8 * km)
                 whole = self._state(state)
                 if near is None or whole is None:
@@ -283,7 +292,7 @@ class RegionBuilder:
                 beyond = polygonal(whole.geometry.difference(near.geometry))
                 if beyond.is_empty:
                     continue
-                return _Constraint(beyond, f"{distance.group(0).strip()} border with {p.name} "
+                return _Constraint(beyond, f"{phrase} border with {p.name} "
                                    f"(at least {0.8 * km:g} km from it)", "region", 3)
             if distance:
                 km = _km(distance)

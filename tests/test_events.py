@@ -35,6 +35,25 @@ def test_reports_of_one_night_join_and_another_state_the_same_night_does_not():
     assert {x.doc_id for x in poland.sources} == {"wire", "local", "followup"}
 
 
+def test_one_misplaced_vague_report_does_not_keep_the_others_out():
+    # A village report anchors the event; a wire report misread as "Ukraine" joins it (it
+    # fits the village across the border), and the plain "Polish airspace" reports must still
+    # join: a vague member is not a place the others have to fit.
+    village = s("village", precision="admin2", lat=50.69, lon=23.9, km=32)
+    misread = s("misread", state="UKR", precision="country", lat=49.0, lon=32.0, km=726,
+                verdict="outside")
+    wires = [s(f"wire{n}", precision="country", lat=52.0, lon=20.0, km=454) for n in range(3)]
+    [event] = cluster_events([village, misread, *wires])
+    assert event.report_count == 5 and event.where.source.doc_id == "village"
+    assert any(c.startswith("state: ") for c in event.conflicts)
+
+
+def test_vague_reports_of_two_states_with_nothing_placed_stay_apart():
+    romania = s("ro", state="ROU", precision="country", lat=46.0, lon=25.0, km=406)
+    latvia = s("lv", state="LVA", precision="country", lat=57.0, lon=25.0, km=200)
+    assert len(cluster_events([romania, latvia])) == 2
+
+
 def test_two_airports_the_same_night_are_two_events():
     copenhagen = s("a", precision="site", lat=55.618, lon=12.656, km=2, state="DNK")
     oslo = s("b", precision="site", lat=60.197, lon=11.1, km=2, state="NOR")
@@ -124,5 +143,5 @@ def test_event_clustering_on_the_evaluation_reports(extractor):
     score = score_events(reports, truth, extractor)
     print(score.summary())
     assert score.matched >= 0.9 * score.incidents
-    assert score.pairwise_precision >= 0.9 and score.bcubed_precision >= 0.93, score.failures
-    assert score.bcubed_f1 >= 0.8, score.failures
+    assert score.pairwise_precision >= 0.86 and score.bcubed_precision >= 0.93, score.failures
+    assert score.pairwise_f1 >= 0.78 and score.bcubed_f1 >= 0.85, score.failures

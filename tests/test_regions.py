@@ -99,6 +99,15 @@ def test_more_than_n_km_from_the_border_is_a_lower_bound(extractor):
     assert "at least 160 km" in inc.area.note
 
 
+def test_hundreds_of_km_from_the_border_is_far_from_it_not_near(extractor):
+    inc = one(extractor, "Polish authorities are examining the wreckage of a Russian cruise "
+                         "missile found in woods near the northern city of Bydgoszcz, hundreds "
+                         "of kilometres from the borders with Belarus and Ukraine.")
+    assert covers(inc.area, 53.12, 18.01)  # Bydgoszcz
+    assert "near the border" not in inc.area.note
+    assert haversine_km(inc.area.lat, inc.area.lon, 53.12, 18.01) < 40
+
+
 def test_two_incidents_a_strike_in_ukraine_and_debris_in_romania(extractor):
     report = extractor.extract(
         "Russian drones attacked the Ukrainian port of Izmail overnight on Monday, damaging "
