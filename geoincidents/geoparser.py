@@ -93,16 +93,18 @@ def from_options(gazetteers: Sequence[str] = (), geocoder: str = "offline",
     with ``geoincidents gazetteer add``, user gazetteer files, an online geocoder by name
     (``"offline"`` for none) and the spaCy pipeline ``model`` (checked to be installed here,
     loaded when first used)."""
-    from geoincidents.gazetteer import Gazetteer, ensure_index
+    from geoincidents.gazetteer import Gazetteer, default_stores, ensure_index
     from geoincidents.mentions import MODEL, check_model
-    from geoincidents.userstore import store_path
 
     model = model or MODEL
     check_model(model)
 
     # User files go into a gazetteer of their own, not into the shared default one.
-    gaz = (Gazetteer(ensure_index(), store=store_path()) if gazetteers
-           else Gazetteer.default())
+    if gazetteers:
+        user, villages = default_stores()
+        gaz = Gazetteer(ensure_index(), store=user, villages=villages)
+    else:
+        gaz = Gazetteer.default()
     for path in gazetteers:
         gaz.load(path)
     online = None

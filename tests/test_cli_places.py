@@ -118,8 +118,9 @@ def test_given_spans(runner, tmp_path):
     places = json.loads(res.stdout)["places"]
     assert [(p["start"], p["end"]) for p in places] == [(17, 26), (30, 36)]
     assert places[1]["country_iso3"] == "POL"
-    # The village is not in cities500: it is placed in Poland, with country precision.
-    assert places[0]["country_iso3"] == "POL" and places[0]["note"]
+    # The village is not in cities500; the built-in village layer has it.
+    assert places[0]["country_iso3"] == "POL" and places[0]["precision"] == "village"
+    assert abs(places[0]["lat"] - 50.47) < 0.02 and abs(places[0]["lon"] - 23.93) < 0.02
 
 
 def test_user_gazetteer_option(runner, tmp_path):

@@ -70,10 +70,10 @@ def test_airport_closure_is_an_incident_without_an_actor(extractor):
 
 def test_missing_village_falls_back_to_its_county(extractor):
     report = extractor.extract(
-        "Debris of a drone was found near the village of Wyryki-Wola in Włodawa county, Lublin "
-        "province, on Wednesday, police said in Warsaw.", dt.date(2025, 9, 12))
+        "Debris of a drone was found near the village of Wólka Wyrycka in Włodawa county, "
+        "Lublin province, on Wednesday, police said in Warsaw.", dt.date(2025, 9, 12))
     (inc,) = report.incidents
-    assert inc.location.text == "Wyryki-Wola" and inc.location.precision == "admin2"
+    assert inc.location.text == "Wólka Wyrycka" and inc.location.precision == "admin2"
     assert inc.country_iso3 == "POL" and inc.verdict in ("inside", "possible")
 
 

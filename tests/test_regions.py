@@ -39,12 +39,14 @@ def covers(region, lat, lon) -> bool:
 
 
 def test_village_missing_from_the_gazetteer_is_its_county_cut_by_the_border_band(extractor):
-    inc = one(extractor, "A Russian drone crashed on Wednesday into a barn in Wyryki-Wola, a "
+    # Wólka Wyrycka is in neither cities500 nor the postal village layer.
+    assert not Gazetteer.default().lookup("Wólka Wyrycka")
+    inc = one(extractor, "A Russian drone crashed on Wednesday into a barn in Wólka Wyrycka, a "
                          "village in Włodawa county in Poland's Lublin province, near the "
                          "Belarusian border, police said.")
     area = inc.area
     assert area is not None and inc.country_iso3 == "POL" and inc.verdict == "inside"
-    assert covers(area, 51.5624, 23.3643)  # Wyryki-Wola
+    assert covers(area, 51.5624, 23.3643)  # Wyryki-Wola, the next village
     assert not covers(area, 51.2465, 22.5684)  # Lublin, in the province but not the county
     assert "Powiat włodawski" in area.note and "border with Belarus" in area.note
     assert 500 < area.area_km2 < 2500
@@ -52,6 +54,16 @@ def test_village_missing_from_the_gazetteer_is_its_county_cut_by_the_border_band
     assert (inc.location.lat, inc.location.lon) == (area.lat, area.lon)
     assert inc.location.uncertainty_km == area.radius_km
     assert inc.location.precision == "region"
+
+
+def test_a_village_of_the_village_layer_is_a_point_inside_its_county(extractor):
+    inc = one(extractor, "A Russian drone crashed on Wednesday into a barn in Wyryki-Wola, a "
+                         "village in Włodawa county in Poland's Lublin province, near the "
+                         "Belarusian border, police said.")
+    assert inc.country_iso3 == "POL" and inc.verdict == "inside"
+    assert covers(inc.area, 51.5624, 23.3643)
+    assert haversine_km(inc.location.lat, inc.location.lon, 51.5624, 23.3643) < 5
+    assert inc.area.area_km2 < 100
 
 
 def test_a_namesake_outside_the_named_county_is_rejected(extractor, areas):

