@@ -370,8 +370,8 @@ def _connect_message(err, target: Target) -> str:
             or getattr(err, "sqlstate", None) == "3D000":
         what = f"database {target.dbname} does not exist on {where}"
     else:
-        found = re.findall(r"failed: ([^\n]+)", text)
-        reason = found[-1].strip() if found else _first_line(err)
+        line = _first_line(err)
+        reason = line.rsplit("failed: ", 1)[-1].strip() or line  # libpq's last reason
         what = f"cannot connect to PostgreSQL at {where}: {reason}"
     return f"{what} ({target.label})"
 
