@@ -113,6 +113,14 @@ def test_database_output_needs_points_and_update_is_a_file(tmp_path):
 # -- against the server ----------------------------------------------------------------------------
 
 
+def fresh(server, *names: str) -> None:
+    """Drop the tables a test writes (left by an earlier session on a GEOINCIDENTS_TEST_PG)."""
+    with server.connect() as conn:
+        for name in names:
+            for suffix in EXTRACT_TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {name}{suffix}")
+
+
 def tables(server, dbname=None) -> set[str]:
     with server.connect(dbname) as conn:
         rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
@@ -216,6 +224,7 @@ def compare_extract(server, table: str, features: list[dict]) -> None:
 
 @pytest.mark.postgis
 def test_seed_round_trip_typed_columns(server, tmp_path):
+    fresh(server, "seed")
     out = tmp_path / "seed.geojson"
     assert invoke(["extract", SEEDS, "-j", "1", "-o", out]).exit_code == 0
     res = invoke(["extract", SEEDS, "-j", "1", "-o", server.url("seed")], env=server.env)
@@ -243,6 +252,7 @@ def read_plain(server, query: str) -> list[tuple]:
 @pytest.mark.slow
 def test_incident_dev_set_round_trip(server, tmp_path):
     """The 80 texts of the incident development set: the tables hold what the GeoJSON holds."""
+    fresh(server, "cases")
     out = tmp_path / "cases.geojson"
     res = invoke(["extract", CASES, "-j", "2", "-o", out])
     assert res.exit_code == 0, res.output
@@ -259,6 +269,7 @@ def test_incident_dev_set_round_trip(server, tmp_path):
 
 @pytest.mark.postgis
 def test_rerun_upserts_and_replaces_a_changed_document(server, tmp_path):
+    fresh(server, "daily")
     feed = write_feed(tmp_path / "feed.jsonl", REPORTS)
     url = server.url("daily")
     assert invoke(["extract", feed, "-j", "1", "-o", url], env=server.env).exit_code == 0
@@ -291,6 +302,7 @@ def test_rerun_upserts_and_replaces_a_changed_document(server, tmp_path):
 
 @pytest.mark.postgis
 def test_nothing_processed_creates_nothing(server, tmp_path):
+    fresh(server, "never")
     empty = tmp_path / "empty"
     empty.mkdir()
     before = tables(server)
@@ -301,6 +313,7 @@ def test_nothing_processed_creates_nothing(server, tmp_path):
 
 @pytest.mark.postgis
 def test_events_round_trip_and_rerun(server, tmp_path):
+    fresh(server, "events")
     feed = write_feed(tmp_path / "feed.jsonl", REPORTS)
     out = tmp_path / "events.geojson"
     assert invoke(["events", feed, "-j", "1", "-o", out]).exit_code == 0
@@ -330,6 +343,7 @@ def test_events_round_trip_and_rerun(server, tmp_path):
 
 @pytest.mark.postgis
 def test_check_points_round_trip_and_rerun(server, tmp_path):
+    fresh(server, "radar")
     points = tmp_path / "radar.csv"
     points.write_text("id,lat,lon,date\nA,54.9,18.5,2025-01-01\nB,55.6,18.5,2025-01-01\n"
                       "C,60.4,25.7,2023-01-01\n", encoding="utf-8")
@@ -387,6 +401,7 @@ def test_unreachable_wrong_password_missing_database(server, tmp_path, command):
             return ["check", "--points", points, "-o", url]
         return [command, SEEDS, "-o", url]
 
+    fresh(server, "t1")
     before = tables(server)
     line = one_line_error(invoke(args(server.url("t1", port=_closed_port())), server.env), 1,
                           "cannot connect to PostgreSQL at 127.0.0.1", "table t1")
@@ -423,7 +438,9 @@ def test_database_without_postgis(server, plain_database):
 @pytest.mark.postgis
 def test_table_of_another_schema_is_refused(server):
     with server.connect() as conn:
-        conn.execute("DROP TABLE IF EXISTS clash")
+        for name in ("clash", "pts"):
+            for suffix in EXTRACT_TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {name}{suffix}")
         conn.execute("CREATE TABLE clash (doc_id text, incident_id integer, note text)")
         conn.execute("INSERT INTO clash VALUES ('x', 1, 'mine')")
     before = tables(server)
@@ -447,6 +464,9 @@ def _points_file() -> Path:
     return path
 
 
+_MADE: set[str] = set()
+
+
 # -- a run killed mid-batch leaves whole documents only -------------------------------------------
 
 
@@ -466,12 +486,15 @@ def test_interrupted_run_leaves_whole_documents(server, tmp_path, how):
     feed = write_feed(tmp_path / "feed.jsonl", docs)
     env = {**server.env, "GEOINCIDENTS_PG_BATCH": "2"}
     full_table = "whole_run"
-    if "whole_run_documents" not in tables(server):
+    if full_table not in _MADE:  # one whole run for both tests
+        fresh(server, full_table)
         res = invoke(["extract", feed, "-j", "1", "-o", server.url(full_table)], env)
         assert res.exit_code == 0, res.output
+        _MADE.add(full_table)
     full = counts(server, full_table)
     assert len(full) == len(docs)
     table = f"cut_{how.name.lower()}"
+    fresh(server, table)
     proc = subprocess.Popen(
         [sys.executable, "-m", "geoincidents", "-q", "extract", str(feed), "-j", "1",
          "-o", server.url(table)],
@@ -506,3 +529,18 @@ def test_interrupted_run_leaves_whole_documents(server, tmp_path, how):
     res = invoke(["extract", feed, "-j", "1", "-o", server.url(table), "--resume"], env)
     assert res.exit_code == 0, res.output
     assert counts(server, table) == full
+
+
+# -- the server fixture itself --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ci", ["", "1"])
+def test_no_server_skips_outside_ci_and_fails_on_ci(monkeypatch, ci):
+    import postgis_server as module
+
+    monkeypatch.delenv("GEOINCIDENTS_TEST_PG", raising=False)
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(module, "_bindir", lambda: None)
+    outcome = pytest.fail.Exception if ci else pytest.skip.Exception
+    with pytest.raises(outcome, match="no PostgreSQL server with PostGIS"):
+        next(module.postgis_server())
