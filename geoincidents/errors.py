@@ -34,3 +34,8 @@ class NothingToWrite(InputError):
 
 class Interrupted(GeoIncidentsError):
     """The run was stopped from outside while it was writing (a worker process was killed)."""
+
+
+class DatabaseError(GeoIncidentsError, RuntimeError):
+    """A PostgreSQL/PostGIS output cannot be used: unreachable server, refused credentials, a
+    database without PostGIS, a table of another schema, or a failed write."""

@@ -68,11 +68,14 @@ def parse_coordinate(value: Any, name: str, where: str) -> float:
 
 def check_points(airspace, src: IO[str], src_name: str, src_format: str, dst: IO[str],
                  dst_format: str, default_date: dt.date | None = None,
-                 progress: Progress | None = None) -> int:
+                 progress: Progress | None = None, make_writer=None) -> int:
     """Classify every point of ``src`` and write the rows with verdicts to ``dst``.
 
-    Returns the number of points. Raises :class:`InputError` naming the line or feature of the
-    first bad value, :class:`NothingToWrite` (before writing anything) when there is no point.
+    ``make_writer(header)``, when given, makes the writer instead (``dst``/``dst_format`` are
+    then unused): an object with ``write(row, verdict_dict, lat, lon)`` and ``close()``, such
+    as a PostGIS table's. Returns the number of points. Raises :class:`InputError` naming the
+    line or feature of the first bad value, :class:`NothingToWrite` (before writing anything)
+    when there is no point.
     """
     if src_format == "csv":
         header, batches = _csv_batches(src, src_name, default_date)
@@ -81,7 +84,9 @@ def check_points(airspace, src: IO[str], src_name: str, src_format: str, dst: IO
     writer = None  # made at the first point: a file without points writes nothing
     total = 0
     for rows, lats, lons, dates in batches:
-        if writer is None:
+        if writer is None and make_writer is not None:
+            writer = make_writer(header)
+        elif writer is None:
             writer = (_CsvWriter if dst_format == "csv" else _GeoJsonWriter)(dst, header)
         res = airspace.classify(lats, lons, dates)
         for i, row in enumerate(rows):

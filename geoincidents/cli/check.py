@@ -68,8 +68,10 @@ _GAP = _Gap()
 @click.option("--max-gap", type=_GAP, default="2h", show_default=True,
               help="With --track: the longest time allowed between two fixes (e.g. 30m, 6h; "
               "'none' for any).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="With --points: output file, CSV or GeoJSON by suffix (default: stdout). "
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="With --points: output file, CSV or GeoJSON by suffix (default: stdout), or "
+              "postgresql://USER@HOST:PORT/DB?table=NAME for a PostGIS table keyed by (source "
+              "file, point number); password from PGPASSWORD or ~/.pgpass. "
               "With --track: a GeoJSON of the stretches and crossings.")
 @translate_errors
 def check(lat, lon, date, as_json, points, track, max_gap, output):
@@ -82,7 +84,12 @@ def check(lat, lon, date, as_json, points, track, max_gap, output):
     Negative numbers are fine: `geoincidents check 64.18 -51.72`.
     """
     from geoincidents.airspace import Airspace
+    from geoincidents.cli.options import open_postgis, postgis_output
 
+    database = postgis_output(output)
+    if database and (points is None or track is not None or lat is not None):
+        raise click.UsageError("-o postgresql://... needs --points FILE")
+    output = Path(output) if output is not None and not database else output
     if track is not None:
         if lat is not None or points is not None:
             raise click.UsageError("give one of LAT LON, --points FILE or --track FILE")
@@ -94,6 +101,11 @@ def check(lat, lon, date, as_json, points, track, max_gap, output):
     if points is not None:
         if lat is not None:
             raise click.UsageError("give either LAT LON or --points FILE, not both")
+        if database:
+            # Checked before any point is; the file's rows replace its earlier ones.
+            sink = open_postgis(output, "points", source=str(points.resolve()))
+            _check_file(Airspace.default(), points, None, date, sink)
+            return
         _check_file(Airspace.default(), points, output, date)
         return
     if lat is None or lon is None:
@@ -182,14 +194,18 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
-def _kept(output: Path | None) -> str:
-    """What a failed run did to the output: nothing (an existing file is kept)."""
+def _kept(output: Path | None, sink=None) -> str:
+    """What a failed run did to the output: nothing (an existing file or table is kept)."""
     from geoincidents.fileio import nothing_written
 
+    if sink is not None:
+        return f"; nothing written to {sink.label}"
     return f"; {nothing_written(output)}" if output is not None else ""
 
 
-def _check_file(airspace, points: Path, output: Path | None, date) -> None:
+def _check_file(airspace, points: Path, output: Path | None, date, sink=None) -> None:
+    """Check a points file into ``output`` (atomically), ``sink`` (a PostGIS table, one
+    transaction) or stdout."""
     from geoincidents.fileio import atomic_write
     from geoincidents.pointfile import check_points, file_format
 
@@ -208,7 +224,10 @@ def _check_file(airspace, points: Path, output: Path | None, date) -> None:
                 bar.update(counter.count - bar.pos)
 
         try:
-            if output is None:
+            if sink is not None:
+                n = check_points(airspace, text, str(points), src_format, None, "postgis",
+                                 date, progress, make_writer=sink.writer)
+            elif output is None:
                 n = check_points(airspace, text, str(points), src_format, sys.stdout, dst_format,
                                  date, progress)
             else:
@@ -217,11 +236,13 @@ def _check_file(airspace, points: Path, output: Path | None, date) -> None:
                                      date, progress)
         except UnicodeDecodeError as err:
             raise click.ClickException(f"{points}: not UTF-8 text ({err.reason})"
-                                       + _kept(output)) from None
+                                       + _kept(output, sink)) from None
         except GeoIncidentsError as err:
-            raise click.ClickException(f"{err}{_kept(output)}") from err
+            raise click.ClickException(f"{err}{_kept(output, sink)}") from err
         finally:
+            if sink is not None:
+                sink.abort()  # after close(), nothing is left to roll back
             if bar is not None:
                 bar.render_finish()
-    if output is not None:
-        click.echo(f"checked {n} points -> {output}", err=True)
+    if output is not None or sink is not None:
+        click.echo(f"checked {n} points -> {output or sink.label}", err=True)

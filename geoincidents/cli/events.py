@@ -14,6 +14,8 @@ from geoincidents.cli.options import (
     gazetteer_options,
     input_arguments,
     make_progress,
+    open_postgis,
+    postgis_output,
     translate_errors,
 )
 
@@ -26,7 +28,8 @@ FORMATS = (".geojson", ".json", ".gpkg", ".parquet", ".csv")
               help="Publication date (YYYY-MM-DD) for documents that carry none.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the events here (atomically): .geojson (default: stdout), .gpkg, "
-              ".parquet or .csv.")
+              ".parquet or .csv; or postgresql://USER@HOST:PORT/DB?table=NAME for a PostGIS "
+              "table keyed by event_id (password from PGPASSWORD or ~/.pgpass).")
 @click.option("--update", "update", type=click.Path(dir_okay=False),
               help="An events GeoJSON written earlier: the new reports join its events (their "
               "ids stay) or make new ones; written back to it unless -o says elsewhere.")
@@ -44,13 +47,34 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
     with every source listed (document, URL, publication date, evidence), a consensus location,
     date, object and verdict, and the reports' disagreements as conflicts.
     """
+    if resume:
+        raise click.UsageError("--resume does not apply to events: use --update FILE")
+    if postgis_output(update):
+        raise click.BadParameter("--update takes an events GeoJSON file, not a database URL "
+                                 "(a PostGIS events table is not updated in place)",
+                                 param_hint="--update")
+    if postgis_output(output):
+        sink = open_postgis(output, "events")  # checked before any document is read
+        try:
+            _events(inputs, published, sink.label, update, map_dir, gazetteers, geocoder,
+                    user_agent, model, errors_file, fail_fast, max_chars, jobs, dask, sink)
+        except BaseException:
+            sink.abort()
+            raise
+        return
+    _events(inputs, published, output, update, map_dir, gazetteers, geocoder, user_agent, model,
+            errors_file, fail_fast, max_chars, jobs, dask)
+
+
+def _events(inputs, published, output, update, map_dir, gazetteers, geocoder, user_agent, model,
+            errors_file, fail_fast, max_chars, jobs, dask, sink=None):
+    """The events of the inputs, written to ``sink`` (a PostGIS table; ``output`` then names
+    it), else to ``output`` or ``update`` (a file), else to stdout."""
     from geoincidents.cli.extract import extract_work, run_documents
     from geoincidents.events import cluster_events, sighting
     from geoincidents.outputs.events import read_events, write_events
 
-    if resume:
-        raise click.UsageError("--resume does not apply to events: use --update FILE")
-    target = output or update
+    target = None if sink is not None else output or update
     if target and Path(target).suffix.lower() not in FORMATS:
         raise click.BadParameter(f"{target}: the output must end in " + ", ".join(FORMATS),
                                  param_hint="-o/--output")
@@ -68,7 +92,7 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
             raise click.BadParameter(str(err), param_hint="--update") from err
     run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
                    jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
-                   errors_file=errors_file, output=target)
+                   errors_file=errors_file, output=output if sink is not None else target)
     sightings = []
     with make_progress() as progress:
         for doc, report in run_documents(run, published, progress):
@@ -79,7 +103,14 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
         run.finish()  # nothing processed: says so, exits 1, and writes nothing
         return
     clustered = cluster_events(sightings, existing)
-    if target:
+    if sink is not None:
+        from geoincidents.errors import NothingToWrite
+
+        if not clustered:
+            raise NothingToWrite(f"no events to write; {sink.label} not changed")
+        sink.write(e.to_feature() for e in clustered)
+        click.echo(f"{sink.close()} event(s) written to {sink.label}", err=True)
+    elif target:
         write_events(clustered, target)
     else:
         write_events(clustered, sys.stdout)

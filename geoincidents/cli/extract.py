@@ -14,6 +14,8 @@ from geoincidents.cli.options import (
     gazetteer_options,
     input_arguments,
     make_progress,
+    open_postgis,
+    postgis_output,
     translate_errors,
 )
 
@@ -24,7 +26,10 @@ from geoincidents.cli.options import (
               help="Publication date (YYYY-MM-DD) for documents that carry none; relative "
               "dates (\"on Wednesday\") are resolved against it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the GeoJSON here (atomically) instead of stdout.")
+              help="Write the GeoJSON here (atomically) instead of stdout; .gpkg or .parquet "
+              "for a corpus table; or postgresql://USER@HOST:PORT/DB?table=NAME for PostGIS "
+              "tables NAME, NAME_places, NAME_areas, NAME_documents (password from PGPASSWORD "
+              "or ~/.pgpass; reruns replace a document's rows).")
 @gazetteer_options
 @batch_options
 @translate_errors
@@ -39,24 +44,45 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, model, 
     from geoincidents.airspace import Airspace
     from geoincidents.outputs.geojson import FeatureWriter, report_features
 
-    run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model), inputs=inputs,
-                   jobs=jobs, fail_fast=fail_fast, max_chars=max_chars, dask=dask,
-                   errors_file=errors_file, resume=resume, output=output)
+    sink = None
+    if postgis_output(output):
+        # The database is checked (and --resume's documents read) before any document is.
+        sink = open_postgis(output, "extract")
+    try:
+        run = BatchRun(extract_work, (tuple(gazetteers), geocoder, user_agent, model),
+                       inputs=inputs, jobs=jobs, fail_fast=fail_fast, max_chars=max_chars,
+                       dask=dask, errors_file=errors_file, resume=resume,
+                       output=sink.label if sink else output,
+                       done=sink.done_ids() if sink and resume else None)
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
     airspace = Airspace.default()
+
+    def documents():
+        """(doc id, its features) for every document processed, as they finish."""
+        with make_progress() as progress:
+            for doc, report in run_documents(run, published, progress):
+                yield doc.id, report_features(report, airspace)
+                inside = sum(i.verdict == "inside" for i in report.incidents)
+                click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
+                           f"NATO airspace, {len(report.places)} place(s)", err=True)
 
     def write_all(writer, marks=None) -> None:
         writer.write(run.earlier)
         if marks is not None:
             marks.mark(0)
-        with make_progress() as progress:
-            for doc, report in run_documents(run, published, progress):
-                writer.write(report_features(report, airspace))
-                if marks is not None:
-                    marks.mark()
-                inside = sum(i.verdict == "inside" for i in report.incidents)
-                click.echo(f"{doc.id}: {len(report.incidents)} incident(s), {inside} inside "
-                           f"NATO airspace, {len(report.places)} place(s)", err=True)
+        for _doc_id, features in documents():
+            writer.write(features)
+            if marks is not None:
+                marks.mark()
         writer.close()
+
+    if sink is not None:
+        write_postgis(sink, documents())
+        run.finish()
+        return
 
     # Features are written as documents finish (bounded memory), to a temp file renamed at the
     # end, or straight to stdout. A .gpkg or .parquet output is a table for a whole corpus.
@@ -71,6 +97,31 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, model, 
     else:
         write_all(FeatureWriter(sys.stdout))
     run.finish()
+
+
+def write_postgis(sink, documents) -> None:
+    """Write ``(doc id, features)`` into an :class:`~geoincidents.outputs.postgis.ExtractSink`,
+    in transactions of whole documents. Interrupted (Ctrl-C, SIGTERM, a killed worker), it
+    commits the documents finished and says so; on any other error it commits nothing more."""
+    from geoincidents.fileio import INTERRUPTIONS
+
+    try:
+        for doc_id, features in documents:
+            sink.write_document(doc_id, features)
+    except INTERRUPTIONS:
+        if sink.salvage() and sink.written:
+            click.echo(f"warning: interrupted; the {sink.written} document(s) finished are in "
+                       f"{sink.label}: run again with --resume to process the rest", err=True)
+        raise
+    except BaseException:
+        if sink.written:
+            click.echo(f"warning: the {sink.written} document(s) written before the error stay "
+                       f"in {sink.label}", err=True)
+        sink.abort()
+        raise
+    sink.close()
+    if sink.written:
+        click.echo(f"{sink.written} document(s) written to {sink.label}", err=True)
 
 
 def write_table(output: str, fmt: str, fill, commit=None, *, keys=None, layer=None) -> None:

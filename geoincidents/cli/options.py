@@ -83,6 +83,37 @@ def translate_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def postgis_output(value) -> bool:
+    """Whether an ``-o`` value is a ``postgresql://`` URL (not a file name)."""
+    from geoincidents.outputs.postgis import is_postgres_url
+
+    return is_postgres_url(value)
+
+
+def postgis_target(value: str, param_hint: str = "-o/--output"):
+    """The parsed URL; a password in it, or a missing/bad ``table``, is a usage error."""
+    from geoincidents.errors import InputError
+    from geoincidents.outputs.postgis import parse_url
+
+    try:
+        return parse_url(value)
+    except InputError as err:
+        raise click.BadParameter(str(err), param_hint=param_hint) from None
+
+
+def open_postgis(value: str, kind: str, **kwargs):
+    """The PostGIS sink for a command's ``-o postgresql://...`` (``kind``: extract, events or
+    points), connected and checked; usage errors exit 2, database errors 1."""
+    from geoincidents.outputs import postgis
+
+    target = postgis_target(value)
+    if kind == "extract":
+        return postgis.ExtractSink(target)
+    if kind == "events":
+        return postgis.events_sink(target)
+    return postgis.PointsSink(target, **kwargs)
+
+
 def input_arguments(func: Callable) -> Callable:
     """INPUT...: text files, directories, ``-`` (stdin) or ``.jsonl`` feeds."""
     return click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)(func)
@@ -117,8 +148,8 @@ def batch_options(func: Callable) -> Callable:
                         help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or "
                         "'local' for a local cluster of --jobs workers.")(func)
     func = click.option("--resume", is_flag=True,
-                        help="With -o: keep the documents already in the output file and "
-                        "process only the others.")(func)
+                        help="With -o: keep the documents already in the output file (or "
+                        "PostGIS tables) and process only the others.")(func)
     func = click.option("-j", "--jobs", type=click.IntRange(1, None), default=None,
                         help="Worker processes (default: all cores for a batch, one for a "
                         "single article). Output is the same for any number.")(func)
@@ -156,7 +187,10 @@ class BatchRun:
 
     def __init__(self, factory: Callable, args: tuple, *, inputs, jobs: int | None,
                  fail_fast: bool, max_chars: int, dask: str | None, errors_file: str | None,
-                 resume: bool = False, output: str | None = None) -> None:
+                 resume: bool = False, output: str | None = None,
+                 done: frozenset[str] | None = None) -> None:
+        # ``done``: for --resume, the documents already in an output that is not a file (a
+        # database); ``output`` then only names it in messages.
         from geoincidents.batch import default_jobs, done_ids
 
         self.make_work, self.work = prepare_work(factory, *args)
@@ -167,7 +201,12 @@ class BatchRun:
         if resume and not output:
             raise click.UsageError("--resume needs -o FILE")
         self.resume, self.output = resume, output
-        self.skip, self.earlier = done_ids(output) if resume else (frozenset(), [])
+        if not resume:
+            self.skip, self.earlier = frozenset(), []
+        elif done is not None:
+            self.skip, self.earlier = done, []
+        else:
+            self.skip, self.earlier = done_ids(output)
         self.errors: list = []
         self.done = 0  # documents processed in this run
         self.passed = 0  # documents passed over by --resume (already in the output)
