@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ from geoincidents.gazetteer import haversine_km
 # Dates a report gives without a date of its own ("overnight", no date): the incident happened
 # up to this many days before publication.
 UNDATED_DAYS = 7
+# "Fragments were found on Monday": debris is found on or after the night it came down, so a
+# report of a find covers the days before its date as an undated report covers those before
+# its publication.
+_FOUND = re.compile(r"\b(?:found|discovered|recovered|collected)\b", re.I)
 # A night spans two dates; reports of one event differ by this much in the date they give.
 DATE_SLACK_DAYS = 1
 # Points of two reports are the same place within their joint uncertainty plus this.
@@ -88,6 +93,8 @@ class Sighting:
     def window(self) -> tuple[dt.date, dt.date] | None:
         """The days the incident can have happened on."""
         if self.date is not None:
+            if _FOUND.search(self.source.evidence or ""):
+                return self.date - dt.timedelta(days=UNDATED_DAYS), self.date
             return self.date, self.date
         if self.source.published is not None:
             return self.source.published - dt.timedelta(days=UNDATED_DAYS), \

@@ -306,6 +306,10 @@ class Resolver:
                 entries = [e for e in self.gazetteer.lookup(part)
                            if e.feature in ("country", "admin1", "admin2") or e.capital
                            or e.feature == "city" and e.population >= 10_000]
+                if countries:
+                    # A word of a longer name is trusted only in the countries the document
+                    # is about: "Danube Delta" in a Romanian story is not Nigeria's Delta state.
+                    entries = [e for e in entries if countries[e.country_iso3] > 0]
                 if entries:
                     best = self._best(entries, countries, Counter(), None)
                     return place_from_entry(mention, best, OFFLINE, name=_clean(mention.text),

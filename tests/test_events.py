@@ -77,6 +77,19 @@ def test_undated_report_joins_within_the_week_before_it_was_published():
     assert compatible(dated, undated) and not compatible(dated, stale)
 
 
+def test_a_find_days_later_joins_the_night_it_came_down():
+    night = s("night", date=D(2025, 9, 10))
+    find = Sighting(**{**{f: getattr(s("find"), f) for f in Sighting.__slots__},
+                       "date": D(2025, 9, 13),
+                       "source": Source("find", "find#1", None, D(2025, 9, 13),
+                                        "Fragments of a drone were found on Saturday.")})
+    seen = Sighting(**{**{f: getattr(s("seen"), f) for f in Sighting.__slots__},
+                       "date": D(2025, 9, 13),
+                       "source": Source("seen", "seen#1", None, D(2025, 9, 13),
+                                        "A drone flew over the village on Saturday.")})
+    assert compatible(night, find) and not compatible(night, seen)
+
+
 def test_conflicts_are_listed_not_averaged():
     a = s("a", obj="drone")
     b = s("b", obj="missile")
@@ -143,5 +156,5 @@ def test_event_clustering_on_the_evaluation_reports(extractor):
     score = score_events(reports, truth, extractor)
     print(score.summary())
     assert score.matched >= 0.9 * score.incidents
-    assert score.pairwise_precision >= 0.86 and score.bcubed_precision >= 0.93, score.failures
-    assert score.pairwise_f1 >= 0.78 and score.bcubed_f1 >= 0.85, score.failures
+    assert score.pairwise_precision >= 0.86 and score.bcubed_precision >= 0.92, score.failures
+    assert score.pairwise_f1 >= 0.80 and score.bcubed_f1 >= 0.87, score.failures

@@ -182,3 +182,14 @@ def test_text_without_incident_exit_0(runner, tmp_path):
     assert res.exit_code == 0
     feats = json.loads(res.stdout)["features"]
     assert feats and all(f["properties"]["feature_type"] == "place" for f in feats)
+
+
+def test_a_word_of_an_unknown_name_is_not_a_place_in_another_country(extractor):
+    # "Delta" is a state of Nigeria; the Danube Delta of a Romanian story is not in it.
+    report = extractor.extract(
+        "Romania's foreign ministry condemned the violation of Romanian airspace by a Russian "
+        "drone. Fragments of the drone were recovered on Monday in the Danube Delta, the "
+        "defence ministry said.", dt.date(2024, 9, 9))
+    delta = next(p for p in report.places if p.text == "Danube Delta")
+    assert delta.country_iso3 == "ROU"
+    assert {i.country_iso3 for i in report.incidents} == {"ROU"}
