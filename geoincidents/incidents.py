@@ -16,6 +16,7 @@ is in members' airspace, ``outside`` when none is, ``possible`` otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import bisect
 import datetime as dt
 import math
@@ -257,6 +258,7 @@ class IncidentExtractor:
         in_sentence = list(zip(mentions, places))  # the sentence's own mentions
         scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
                   if m.role == "location" and p.lat is not None]
+        scored += _its_airspace(body, s0, in_sentence)
         sites = self._sites(scored, text)
         actor, attribution = self._actor(text, body, s0, in_sentence,
                                          sites[0][1] if sites else None, obj_match)
@@ -668,6 +670,29 @@ def _more_specific(a: _Draft, b: _Draft) -> bool:
     ra = _PRECISION_RANK.get(a.location.precision or "region", 7)
     rb = _PRECISION_RANK.get(b.location.precision or "region", 7)
     return ra < rb or ra == rb and a.loc_score > b.loc_score
+
+
+_ITS_AIRSPACE = re.compile(r"\b(?:its|their) (?:own )?(?:air ?space|territory|skies)\b", re.I)
+
+
+_DATELINE_HEAD = re.compile(r"\s*[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*[-–—]+\s*")
+
+
+def _its_airspace(body: str, s0: int, in_sentence) -> list[tuple[float, Place]]:
+    """"Poland shot down drones that violated its airspace": when the sentence's subject is a
+    state ("Poland ..."; a dateline "WARSAW -" before it is skipped), "its airspace" is that
+    state's, a site scored like "Polish airspace". Another subject ("Vilnius Airport halted
+    flights after balloons ... heading into its airspace") says nothing of a state."""
+    if _ITS_AIRSPACE.search(body) is None or not in_sentence:
+        return []
+    head = _DATELINE_HEAD.match(body)
+    start = s0 + (head.end() if head else 0)
+    m, p = min(((m, p) for m, p in in_sentence if m.start >= start), key=lambda mp: mp[0].start,
+               default=(None, None))
+    if m is None or m.start - start > 4 or m.kind == "demonym" or p.precision != "country" \
+            or p.lat is None or re.match(r"(?:'s|’s)", body[m.end - s0:m.end - s0 + 2]):
+        return []  # "Ukraine's ports", "Romania's defence ministry": not the subject
+    return [(6.0, dataclasses.replace(p, role="location"))]
 
 
 def extract(text: str, published: dt.date | None = None) -> Report:

@@ -193,3 +193,21 @@ def test_a_word_of_an_unknown_name_is_not_a_place_in_another_country(extractor):
     delta = next(p for p in report.places if p.text == "Danube Delta")
     assert delta.country_iso3 == "ROU"
     assert {i.country_iso3 for i in report.incidents} == {"ROU"}
+
+
+@pytest.mark.parametrize("text, state", [
+    ("WARSAW - Poland shot down drones that violated its airspace overnight as Russia launched "
+     "a massive attack on western Ukraine.", "POL"),
+    ("Romania scrambled two F-16 fighters on Saturday after a drone used in Russian strikes on "
+     "Ukraine's Danube ports flew into its airspace.", "ROU"),
+])
+def test_its_airspace_is_the_subject_states(extractor, text, state):
+    report = extractor.extract(text, dt.date(2025, 9, 13))
+    assert [i.country_iso3 for i in report.incidents][:1] == [state]
+
+
+def test_its_airspace_of_an_airport_names_no_state(extractor):
+    report = extractor.extract(
+        "Vilnius Airport halted flights on Sunday after balloons drifting in from Belarus were "
+        "detected heading into its airspace.", dt.date(2025, 10, 27))
+    assert report.incidents and all(i.country_iso3 != "BLR" for i in report.incidents)
