@@ -16,8 +16,8 @@ is in members' airspace, ``outside`` when none is, ``possible`` otherwise.
 
 from __future__ import annotations
 
-import dataclasses
 import bisect
+import dataclasses
 import datetime as dt
 import math
 import re
