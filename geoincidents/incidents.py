@@ -672,7 +672,10 @@ def _more_specific(a: _Draft, b: _Draft) -> bool:
     return ra < rb or ra == rb and a.loc_score > b.loc_score
 
 
-_ITS_AIRSPACE = re.compile(r"\b(?:its|their) (?:own )?(?:air ?space|territory|skies)\b", re.I)
+_ITS_AIRSPACE = re.compile(
+    r"\b(?:(?:its|their) (?:own )?|the country(?:'s|’s) )(?:air ?space|territory|skies)\b"
+    r"|\b(?:in|over|across) the (?:(?:north|south|east|west|centre|center)\w*\s+)?(?:part\s+)?"
+    r"of the country\b", re.I)
 
 
 _DATELINE_HEAD = re.compile(r"\s*[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*[-–—]+\s*")

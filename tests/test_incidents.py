@@ -198,6 +198,8 @@ def test_a_word_of_an_unknown_name_is_not_a_place_in_another_country(extractor):
 @pytest.mark.parametrize("text, state", [
     ("WARSAW - Poland shot down drones that violated its airspace overnight as Russia launched "
      "a massive attack on western Ukraine.", "POL"),
+    ("Latvia summoned a representative of the Russian embassy in Riga on Monday over the drone "
+     "that crashed in the east of the country at the weekend.", "LVA"),
     ("Romania scrambled two F-16 fighters on Saturday after a drone used in Russian strikes on "
      "Ukraine's Danube ports flew into its airspace.", "ROU"),
 ])
