@@ -84,9 +84,10 @@ def check(lat, lon, date, as_json, points, track, max_gap, output):
     Negative numbers are fine: `geoincidents check 64.18 -51.72`.
     """
     from geoincidents.airspace import Airspace
-    from geoincidents.cli.options import open_postgis, postgis_output
+    from geoincidents.cli.options import open_postgis
+    from geoincidents.outputs.postgis import is_postgres_url
 
-    database = postgis_output(output)
+    database = is_postgres_url(output)
     if database and (points is None or track is not None or lat is not None):
         raise click.UsageError("-o postgresql://... needs --points FILE")
     output = Path(output) if output is not None and not database else output

@@ -15,7 +15,6 @@ from geoincidents.cli.options import (
     input_arguments,
     make_progress,
     open_postgis,
-    postgis_output,
     translate_errors,
 )
 
@@ -49,11 +48,13 @@ def events(inputs, published, output, update, map_dir, gazetteers, geocoder, use
     """
     if resume:
         raise click.UsageError("--resume does not apply to events: use --update FILE")
-    if postgis_output(update):
+    from geoincidents.outputs.postgis import is_postgres_url
+
+    if is_postgres_url(update):
         raise click.BadParameter("--update takes an events GeoJSON file, not a database URL "
                                  "(a PostGIS events table is not updated in place)",
                                  param_hint="--update")
-    if postgis_output(output):
+    if is_postgres_url(output):
         sink = open_postgis(output, "events")  # checked before any document is read
         try:
             _events(inputs, published, sink.label, update, map_dir, gazetteers, geocoder,

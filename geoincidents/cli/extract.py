@@ -15,7 +15,6 @@ from geoincidents.cli.options import (
     input_arguments,
     make_progress,
     open_postgis,
-    postgis_output,
     translate_errors,
 )
 
@@ -43,9 +42,10 @@ def extract(inputs, published, output, gazetteers, geocoder, user_agent, model, 
     """
     from geoincidents.airspace import Airspace
     from geoincidents.outputs.geojson import FeatureWriter, report_features
+    from geoincidents.outputs.postgis import is_postgres_url
 
     sink = None
-    if postgis_output(output):
+    if is_postgres_url(output):
         # The database is checked (and --resume's documents read) before any document is.
         sink = open_postgis(output, "extract")
     try:

@@ -83,13 +83,6 @@ def translate_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def postgis_output(value) -> bool:
-    """Whether an ``-o`` value is a ``postgresql://`` URL (not a file name)."""
-    from geoincidents.outputs.postgis import is_postgres_url
-
-    return is_postgres_url(value)
-
-
 def postgis_target(value: str, param_hint: str = "-o/--output"):
     """The parsed URL; a password in it, or a missing/bad ``table``, is a usage error."""
     from geoincidents.errors import InputError

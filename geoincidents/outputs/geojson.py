@@ -265,6 +265,19 @@ def write_geojson(collection: dict, path, *, clobber: bool = True):
 
 
 # Column types of the corpus formats (GeoPackage, GeoParquet): DESIGN.md §4 keys.
+def geometry_wkb(geometry: dict | None, multi: bool = False) -> bytes | None:
+    """WKB of a GeoJSON geometry (shapely's writer), None for none; ``multi`` makes a Polygon a
+    MultiPolygon, so a table's geometry column has one type."""
+    import shapely
+
+    if not geometry:
+        return None
+    geom = shapely.geometry.shape(geometry)
+    if multi and geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    return shapely.to_wkb(geom)
+
+
 _NUMBERS = {"uncertainty_km", "distance_to_border_km", "confidence", "radius_km", "area_km2"}
 _INTEGERS = {"start", "end", "report_count"}
 _BOOLEANS = {"nato_member", "inside_nato_airspace"}
@@ -323,15 +336,7 @@ class TableSink:
 
     @staticmethod
     def _wkb(feats: list[dict], multi: bool = False) -> list:
-        import shapely
-
-        out = []
-        for feat in feats:
-            geom = shapely.geometry.shape(feat["geometry"]) if feat["geometry"] else None
-            if multi and geom is not None and geom.geom_type == "Polygon":
-                geom = shapely.MultiPolygon([geom])
-            out.append(None if geom is None else shapely.to_wkb(geom))
-        return out
+        return [geometry_wkb(feat["geometry"], multi) for feat in feats]
 
     def _flush(self, final: bool = False) -> None:
         if not self.batch and not (final and self.first):

@@ -394,22 +394,12 @@ def _value(key: str, value):
     return value
 
 
-def _wkb(geometry: dict | None, multi: bool = False) -> bytes | None:
-    """WKB of a GeoJSON geometry (shapely's writer; Polygons made MultiPolygons for ``multi``)."""
-    import shapely
-
-    if not geometry:
-        return None
-    geom = shapely.geometry.shape(geometry)
-    if multi and geom.geom_type == "Polygon":
-        geom = shapely.MultiPolygon([geom])
-    return shapely.to_wkb(geom)
-
-
 def _row(layout: Layout, props: dict, geometry: dict | None) -> tuple:
+    from geoincidents.outputs.geojson import geometry_wkb
+
     values = [_value(k, props.get(k)) for k in layout.keys]
     if layout.geometry:
-        values.append(_wkb(geometry, multi=layout.geometry == "MultiPolygon"))
+        values.append(geometry_wkb(geometry, multi=layout.geometry == "MultiPolygon"))
     return tuple(values)
 
 
@@ -421,12 +411,21 @@ def _batch_documents() -> int:
 # -- sinks ---------------------------------------------------------------------------------------
 
 
-class ExtractSink:
+class _Sink:
+    """What the three sinks share: the checked database and how messages name it."""
+
+    db: Database
+
+    @property
+    def label(self) -> str:
+        return self.db.target.label
+
+
+class ExtractSink(_Sink):
     """``extract``'s features into the incidents, places, areas and documents tables.
 
-    Like :class:`~geoincidents.outputs.geojson.TableSink`: ``write(features)`` (each call holds
-    whole documents) and ``close()``; ``write_document(doc_id, features)`` also records a
-    document that yields no feature. Documents are written in batches, each one transaction that
+    ``write_document(doc_id, features)`` for every document processed (also one that yields no
+    feature), then ``close()``. Documents are written in batches, each one transaction that
     replaces those documents' rows.
     """
 
@@ -437,10 +436,6 @@ class ExtractSink:
         self.rows = 0
         self.written = 0  # documents committed
         self.batch = _batch_documents()
-
-    @property
-    def label(self) -> str:
-        return self.db.target.label
 
     def done_ids(self) -> frozenset[str]:
         """The documents already in the database (``--resume``)."""
@@ -453,12 +448,6 @@ class ExtractSink:
             ids = frozenset(r[0] for r in cur.fetchall())
         self.db.conn.commit()
         return ids
-
-    def write(self, features: Iterable[dict]) -> None:
-        for feat in features:
-            self.pending.setdefault(str(feat["properties"]["doc_id"]), []).append(feat)
-            self.rows += 1
-        self._maybe_flush()
 
     def write_document(self, doc_id: str, features: Iterable[dict]) -> None:
         feats = list(features)
@@ -523,7 +512,7 @@ class ExtractSink:
             self.db.close()
 
 
-class FeatureTableSink:
+class FeatureTableSink(_Sink):
     """Features keyed by one column (the events of ``events``) into one table, all in one
     transaction at ``close()``: the rows of those keys are replaced."""
 
@@ -531,10 +520,6 @@ class FeatureTableSink:
         self.db = Database(target, [layout])
         self.layout = layout
         self.features: list[dict] = []
-
-    @property
-    def label(self) -> str:
-        return self.db.target.label
 
     def write(self, features: Iterable[dict]) -> None:
         self.features.extend(features)
@@ -563,7 +548,7 @@ def events_sink(target: Target) -> FeatureTableSink:
     return FeatureTableSink(target, events_layout())
 
 
-class PointsSink:
+class PointsSink(_Sink):
     """``check --points`` rows into one table keyed by ``(source, point_no)``: the whole file
     in one transaction that first deletes that source's earlier rows."""
 
@@ -575,10 +560,6 @@ class PointsSink:
         self._tx = None
         self._cur = None
         self.pending: list[tuple] = []
-
-    @property
-    def label(self) -> str:
-        return self.db.target.label
 
     def writer(self, header: list[str]) -> PointsSink:
         """The ``make_writer`` of :func:`geoincidents.pointfile.check_points`."""
