@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_errors import one_line_error as assert_one_line_error
 
 from geoincidents.cli.main import cli
 
@@ -19,15 +20,6 @@ CONTRACT_KEYS = {"lat", "lon", "date", "country_iso3", "country_name", "nato_mem
 
 def run(runner, *args):
     return runner.invoke(cli, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, code, *needles):
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0]
 
 
 def test_json_keys_and_values(runner):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -79,14 +80,10 @@ def test_undated_report_joins_within_the_week_before_it_was_published():
 
 def test_a_find_days_later_joins_the_night_it_came_down():
     night = s("night", date=D(2025, 9, 10))
-    find = Sighting(**{**{f: getattr(s("find"), f) for f in Sighting.__slots__},
-                       "date": D(2025, 9, 13),
-                       "source": Source("find", "find#1", None, D(2025, 9, 13),
-                                        "Fragments of a drone were found on Saturday.")})
-    seen = Sighting(**{**{f: getattr(s("seen"), f) for f in Sighting.__slots__},
-                       "date": D(2025, 9, 13),
-                       "source": Source("seen", "seen#1", None, D(2025, 9, 13),
-                                        "A drone flew over the village on Saturday.")})
+    find = dataclasses.replace(s("find", date=D(2025, 9, 13)), source=Source(
+        "find", "find#1", None, D(2025, 9, 13), "Fragments of a drone were found on Saturday."))
+    seen = dataclasses.replace(s("seen", date=D(2025, 9, 13)), source=Source(
+        "seen", "seen#1", None, D(2025, 9, 13), "A drone flew over the village on Saturday."))
     assert compatible(night, find) and not compatible(night, seen)
 
 

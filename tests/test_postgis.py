@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_errors import one_line_error
 from click.testing import CliRunner
 from postgis_server import postgis_server
 
@@ -40,16 +41,6 @@ server = pytest.fixture(scope="session")(postgis_server)
 
 def invoke(args, env=None):
     return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
-
-
-def one_line_error(result, code, *needles):
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def write_feed(path: Path, docs: dict[str, str]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_errors import one_line_error
 
 from geoincidents.cli.main import cli
 
@@ -16,15 +17,6 @@ STRETCH_KEYS = {"country_iso3", "territory_iso3", "nato_member", "disputed", "en
 
 def run(runner, *args):
     return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-def one_line_error(result, code, *needles):
-    assert result.exit_code == code, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 @pytest.fixture
