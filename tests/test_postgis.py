@@ -522,6 +522,45 @@ def test_interrupted_run_leaves_whole_documents(server, tmp_path, how):
     assert counts(server, table) == full
 
 
+@pytest.mark.postgis
+def test_interruption_on_a_dropped_connection_still_salvages(server, tmp_path, monkeypatch,
+                                                             capsys):
+    """An interruption can leave the connection unusable (psycopg closes it when cancelling
+    the query fails; here the server drops it): the pending documents go in over a new
+    connection, and the message counts every document committed."""
+    from geoincidents.cli.extract import write_postgis
+    from geoincidents.outputs.postgis import ExtractSink
+
+    out = tmp_path / "wire.geojson"
+    feed = write_feed(tmp_path / "w.jsonl", {"w": REPORTS["wire"], "late": REPORTS["local"]})
+    assert invoke(["extract", feed, "-o", out]).exit_code == 0
+    features = {doc_id: [f for f in geojson(out) if f["properties"]["doc_id"] == doc_id]
+                for doc_id in ("w", "late")}
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
+    fresh(server, "salvaged")
+    sink = ExtractSink(parse_url(server.url("salvaged")))
+    sink.batch = 2
+
+    def documents():
+        yield "w", features["w"]
+        yield "empty", []  # the first batch is committed here
+        yield "late", features["late"]
+        pid = sink.db.conn.info.backend_pid
+        with server.admin_connect() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        raise SystemExit(143)  # as the CLI's SIGTERM handler
+
+    with pytest.raises(SystemExit):
+        write_postgis(sink, documents())
+    assert "the 3 document(s) finished are in" in capsys.readouterr().err
+    want = {doc_id: tuple(sum(f["properties"]["feature_type"] == k for f in feats)
+                          for k in ("incident", "place", "incident_area"))
+            for doc_id, feats in features.items()}
+    assert want["w"][0] >= 1 and want["late"][0] >= 1
+    assert counts(server, "salvaged") == {**want, "empty": (0, 0, 0)}
+
+
 # -- the server fixture itself --------------------------------------------------------------
 
 

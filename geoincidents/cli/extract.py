@@ -109,7 +109,10 @@ def write_postgis(sink, documents) -> None:
         for doc_id, features in documents:
             sink.write_document(doc_id, features)
     except INTERRUPTIONS:
-        if sink.salvage() and sink.written:
+        # The interruption can land inside a transaction and leave the connection unusable:
+        # then the pending documents are lost, but those committed before still count.
+        sink.salvage()
+        if sink.written:
             click.echo(f"warning: interrupted; the {sink.written} document(s) finished are in "
                        f"{sink.label}: run again with --resume to process the rest", err=True)
         raise

@@ -345,6 +345,13 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
+    def reconnect(self) -> None:
+        """A new connection in place of one an interruption left mid-query (psycopg cancels
+        the query on KeyboardInterrupt only: after SIGTERM's SystemExit the connection stays
+        busy and refuses the next command)."""
+        self.conn.close()  # the server rolls the unfinished transaction back
+        self.conn = connect(self.target)
+
 
 def connect(target: Target):
     """A psycopg connection (not autocommit), or a one-line :class:`DatabaseError` naming what
@@ -501,10 +508,14 @@ class ExtractSink(_Sink):
         self.db.close()
 
     def salvage(self) -> bool:
-        """After an interruption: write the whole documents still pending, if the connection
-        allows; True when it did."""
+        """After an interruption: write the whole documents still pending (on a new
+        connection when the interruption left this one unusable); True when it did."""
         try:
-            self.flush()
+            try:
+                self.flush()
+            except DatabaseError:
+                self.db.reconnect()
+                self.flush()
             return True
         except DatabaseError:
             return False
