@@ -1,9 +1,9 @@
 """Dates in news text: the publication date (a dateline) and event dates relative to it.
 
 Expressions are found with a pattern ("on Wednesday", "Sept. 10", "10 September 2025",
-"yesterday", "overnight", "last week") and parsed by ``dateparser`` relative to the publication
-date, preferring the past. A weekday equal to the publication's weekday means that day ("on
-Friday" in a Friday story), as news writes it.
+"yesterday", "overnight", "last week", "at the weekend") and parsed by ``dateparser`` relative
+to the publication date, preferring the past. A weekday equal to the publication's weekday
+means that day ("on Friday" in a Friday story), as news writes it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ DATE_RE = re.compile(
     rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?)\b"
     r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
     r"|\b(?P<rel>yesterday|today|tonight|last night|overnight|last week|earlier this week)\b"
+    r"|\b(?P<weekend>(?:at|over|during) the weekend|(?:last|this) weekend)\b"
     rf"|\b(?P<ago>(?P<n>an?|one|two|three|four|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago"
     rf"(?:\s+(?:on\s+)?(?P<agowd>{_WEEKDAYS}))?)\b",
     re.IGNORECASE,
@@ -60,6 +61,15 @@ def resolve(match: re.Match, published: dt.date | None) -> dt.date | None:
             return None
     if match.group("ago"):
         return _ago(match, published)
+    if match.group("weekend"):
+        # Its Saturday (the night to Sunday is within a day of it): the weekend of a story
+        # published on it, else the last one before publication.
+        if published is None:
+            return None
+        back = (published.weekday() - 5) % 7
+        if match.group("weekend").lower().startswith("last") and back < 2:
+            back += 7
+        return published - dt.timedelta(days=back)
     has_year = bool(re.search(r"\d{4}", text))
     if published is None and not has_year:
         return None  # "on Wednesday" needs a reference date

@@ -76,6 +76,17 @@ _HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likel
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told|vowed|announced|added|warned|stated|"
                           r"confirmed|reported)\s*$", re.I)
+# A date that belongs to what was done about the incident, not to the incident: "summoned a
+# Russian diplomat on Monday over the drone that crashed at the weekend", "released video on
+# Thursday showing ...". Kept only when the sentence has no other date.
+_ASIDE_VERB = re.compile(r"\b(?:summon\w*|releas\w* (?:a |the )?(?:video|footage|images?|"
+                         r"photos?|statement|details|report)|publish\w*|met|meets|visit\w*|"
+                         r"condemn\w*|convene\w*|protest\w*|brief\w*|spoke|called|"
+                         r"announc\w*|said|says|told|expelled|charged|arrested)\b", re.I)
+# "during Tuesday's encounter": the day is the incident's own.
+_DAY_OF_EVENT = re.compile(r"(?:'s|’s)\s+(?:\w+\s+)?(?:encounter|attack|incident|crash|"
+                           r"intrusion|incursion|violation|strike|collision|overflight|"
+                           r"flights?|raid|sighting|closure)\b", re.I)
 # Where the objects came from or went: "launched from Belarus", "flew back into Ukraine",
 # "heading towards Lviv", "from Belarusian airspace".
 _ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
@@ -268,8 +279,17 @@ class IncidentExtractor:
             if _SPEECH_DATE.search(text[max(s0, dm.start() - 25):dm.start()]):
                 continue  # "Trump said Thursday": when it was said, not when it happened
             day = resolve(dm, published)
-            if day is not None:
-                dates.append((abs(dm.start() - anchor), day, dm.group(0)))
+            if day is None:
+                continue
+            distance = abs(dm.start() - anchor)
+            if _DAY_OF_EVENT.match(text, dm.end()):
+                distance = -1
+            else:
+                asides = list(_ASIDE_VERB.finditer(text, s0, dm.start()))
+                rest = text[asides[-1].end():dm.start()] if asides else ""
+                if asides and not (_OBJECT_RE.search(rest) or _EVENT_RE.search(rest)):
+                    distance += 10_000
+            dates.append((distance, day, dm.group(0)))
         dates.sort()
         cues = sum(bool(x) for x in (obj_match, event, airspace, airport))
         international = bool(_INTERNATIONAL.search(body))

@@ -65,10 +65,14 @@ _OFFSET = re.compile(
 # "near Loviisa", "off the coastal town of Porvoo", "in the Kesälahti and Parikkala area": the
 # site is somewhere round the named place, not at it. Radii from public reports of 2022-2025
 # (sites 10-35 km from the place named).
+# "near the eastern town of Rezekne", "near the northern city of Bydgoszcz": any words between
+# the article and "town of"; without "town of", only the adjectives below.
 _VICINITY_BEFORE = re.compile(
     r"\b(?P<word>near|close to|outside|off|off the coast of|in the vicinity of|not far from|"
-    r"around|in the)\s+(?:the\s+)?(?:(?:coastal|border|small|seaside|island)\s+)?"
-    r"(?:(?:town|city|village|port|island|municipality|resort)\s+of\s+)?"
+    r"around|in the)\s+(?:the\s+|an?\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}?(?:town|city|village|port|island|municipality|resort)\s+of\s+"
+    r"|(?:(?:coastal|border|small|seaside|island|(?:north|south)?-?(?:east|west)?(?:ern)?)"
+    r"\s+)?)"
     r"(?:[\w-]+\s+(?:and|or)\s+)?$", re.I)
 _AREA_AFTER = re.compile(r"^\s+(?:area|region|vicinity)\b", re.I)
 VICINITY_KM = {"off": 40.0, "off the coast of": 40.0, "area": 30.0}

@@ -110,6 +110,33 @@ def test_dates():
     assert dateline("Drones flew on Wednesday.") is None
 
 
+def test_weekend_is_the_saturday_before_publication():
+    days = {d.text: d.day for d in find_dates(
+        "crashed at the weekend; seen over the weekend; a drone last weekend",
+        dt.date(2024, 9, 10))}  # a Tuesday
+    assert set(days.values()) == {dt.date(2024, 9, 7)}
+    sunday = {d.text: d.day for d in find_dates("at the weekend, last weekend",
+                                                dt.date(2024, 9, 8))}
+    assert sunday == {"at the weekend": dt.date(2024, 9, 7),
+                      "last weekend": dt.date(2024, 8, 31)}
+
+
+@pytest.mark.parametrize("text,day", [
+    # the summons is Monday's, the crash the weekend's
+    ("Estonia summoned the Russian charge d'affaires in Tallinn on Monday over the drone that "
+     "crashed near Narva at the weekend, the foreign ministry said.", dt.date(2024, 9, 7)),
+    # the video is Thursday's, the collision Tuesday's
+    ("The navy released footage on Thursday of a Russian jet striking a Romanian drone during "
+     "Tuesday's encounter near Constanta.", dt.date(2024, 9, 10)),
+    # only the aside has a date: it stays the best there is
+    ("Lithuania summoned a Belarusian diplomat on Monday after balloons crossed into its "
+     "airspace near Vilnius.", dt.date(2024, 9, 9)),
+])
+def test_the_incident_date_not_the_date_of_what_followed(extractor, text, day):
+    report = extractor.extract(text, dt.date(2024, 9, 12))  # a Thursday
+    assert [i.date for i in report.incidents] == [day]
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 

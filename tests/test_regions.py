@@ -120,6 +120,14 @@ def test_hundreds_of_km_from_the_border_is_far_from_it_not_near(extractor):
     assert haversine_km(inc.area.lat, inc.area.lon, 53.12, 18.01) < 40
 
 
+def test_near_the_eastern_town_of_is_round_the_town_not_at_it(extractor):
+    inc = one(extractor, "A Russian military drone crashed on Saturday near the eastern town of "
+                         "Daugavpils, the Latvian defence ministry said.")
+    assert inc.location.precision == "region" and inc.location.uncertainty_km >= 25
+    assert covers(inc.area, 55.87, 26.52)  # Daugavpils
+    assert covers(inc.area, 55.95, 26.85)  # a village 23 km away: still "near the town"
+
+
 def test_two_incidents_a_strike_in_ukraine_and_debris_in_romania(extractor):
     report = extractor.extract(
         "Russian drones attacked the Ukrainian port of Izmail overnight on Monday, damaging "
