@@ -41,7 +41,7 @@ _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS)
 _EVENT_RE = re.compile(
     r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
     r"downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|sightings?|spotted|"
-    r"seeing|sighted|observed|hover\w*|"
+    r"seeing|sighted|observed|hover\w*|(?:was|were) (?:first |also |again )?reported|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept\w*|"
     r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"

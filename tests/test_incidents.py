@@ -137,6 +137,15 @@ def test_the_incident_date_not_the_date_of_what_followed(extractor, text, day):
     assert [i.date for i in report.incidents] == [day]
 
 
+def test_drones_were_reported_near_an_airport_is_a_sighting(extractor):
+    report = extractor.extract("Several drones were first reported shortly after 9 p.m. on "
+                               "Tuesday near Hamburg's airport. Police searched the area with a "
+                               "helicopter.", dt.date(2025, 10, 29))
+    (inc,) = report.incidents
+    assert inc.country_iso3 == "DEU" and inc.date == dt.date(2025, 10, 28)
+    assert "Hamburg" in inc.location.name
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 
