@@ -45,7 +45,8 @@ _EVENT_RE = re.compile(
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept\w*|"
     r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
-    r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*)\b", re.I)
+    r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*|collid\w*|"
+    r"collision)\b", re.I)
 _AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\w*)|"
                           r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*|"
                           r"flew|flown|flying|crossed)\b.{0,40}?\bairspace\b", re.I)

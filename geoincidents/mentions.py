@@ -42,6 +42,13 @@ countryside lake lakes river rivers island islands peninsula enclave exclave sho
 flank east west north south eastern western northern southern interior district districts
 neighbourhood neighborhood suburb suburbs outskirts area areas county province oblast centre center
 """.split())
+# What a state's name before a noun marks as that state's: "a U.S. MQ-9 Reaper drone", "U.S.
+# forces", "Russia's Su-27 jets" — an owner, so an actor, not a place.
+OWNED_NOUNS = frozenset("""
+drone drones uav uavs jet jets aircraft plane planes warplane warplanes fighter fighters bomber
+bombers helicopter helicopters missile missiles balloon balloons forces troops military navy army
+command warship warships vessel vessels ship ships submarine submarines pilot pilots crew
+""".split())
 # Nouns that introduce a settlement the gazetteer may lack: "the village of Wyryki-Wola".
 SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "settlement", "municipality",
                               "commune", "district", "county", "gmina"})
@@ -507,6 +514,12 @@ class MentionFinder:
 
     # -- roles ------------------------------------------------------------------------------------
 
+    def _owner(self, span, kind: str) -> bool:
+        """A state's name before what it owns: "a U.S. MQ-9 drone", "U.S. forces" (not
+        "the Gatwick drone sighting": a place's name before a thing is where it was)."""
+        return kind == "name" and _owner_noun(span.doc[span.end:span.end + 5], self.pos) \
+            and any(e.feature == "country" for e in self.gazetteer.lookup(span.text))
+
     def role(self, span, kind: str) -> str:
         """``actor`` or ``location`` for a mention span of a processed Doc."""
         doc = span.doc
@@ -531,6 +544,8 @@ class MentionFinder:
             return "location"
         if kind == "site":
             return "actor"
+        if self._owner(span, kind):
+            return "actor"
         if before is not None and before.i >= 1 and doc[before.i - 1].lower_ == "according" \
                 and before.lower_ == "to":
             return "actor"
@@ -548,6 +563,19 @@ class MentionFinder:
                 return "actor"
             break
         return "location"
+
+
+def _owner_noun(tokens, pos) -> bool:
+    """Whether the words after a name are a noun phrase of something it owns ("MQ-9 Reaper
+    surveillance drone"), before any place noun ("border region")."""
+    for tok in tokens:
+        if tok.lower_ in LOCATION_NOUNS:
+            return False
+        if tok.lower_ in OWNED_NOUNS:
+            return True
+        if pos(tok) not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text != "-":
+            return False
+    return False
 
 
 def _passive_aux(tok) -> bool:

@@ -146,6 +146,21 @@ def test_drones_were_reported_near_an_airport_is_a_sighting(extractor):
     assert "Hamburg" in inc.location.name
 
 
+def test_a_states_name_before_its_drone_is_the_owner_not_the_place(extractor):
+    report = extractor.extract("A Russian fighter collided with a U.S. MQ-9 Reaper surveillance "
+                               "drone over the Black Sea on Tuesday, U.S. European Command "
+                               "said.", dt.date(2023, 3, 15))
+    (inc,) = report.incidents
+    assert inc.location.name == "Black Sea" and inc.country_iso3 != "USA"
+    assert inc.verdict != "inside"
+    roles = {p.text: p.role for p in report.places}
+    assert roles["U.S."] == "actor"
+    # a city's name before the thing is where it happened
+    report = extractor.extract("Flights were halted after the Vilnius drone sighting on Sunday.",
+                               dt.date(2025, 10, 27))
+    assert {p.text: p.role for p in report.places} == {"Vilnius": "location"}
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 
