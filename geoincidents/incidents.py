@@ -103,6 +103,11 @@ _CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|it
                       r"(?:attacks?|strikes?|raids?|bombardments?|shelling|assaults?)\s+"
                       r"(?:on|against|of|in|near)\s+(?:the\s+)?(?:\w+\s+)?"
                       r"(?:(?:port|city|town|village|region) of\s+)?$", re.I)
+# An earlier event the sentence dates its own by: "two days after drones closed Copenhagen's
+# airport", "a week after a drone crashed near X".
+_EARLIER = re.compile(r"\b(?:(?:an?|one|two|three|four|five|six|seven|several|a few|\d+)\s+)?"
+                      r"(?:hours?|days?|weeks?|months?)\s+(?:after|since)\s+"
+                      r"(?:[\w'’-]+\s+){0,6}$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
                    "admin1": 5, "country": 6, "region": 7}
 
@@ -484,7 +489,7 @@ def place_role(text: str, m: Mention) -> str:
         return "origin"
     if _ROUTE.search(before):
         return "route"
-    if _CONTEXT.search(before):
+    if _CONTEXT.search(before) or _earlier_event(text, m, before):
         return "context"
     near = " ".join(words[-6:])
     if _SPEECH.search(near) and (words[-1:] and words[-1] in ("in", "at", "to")
@@ -497,6 +502,22 @@ def place_role(text: str, m: Mention) -> str:
     if _SPEAKER_AFTER.match(after):
         return "statement"  # "the Central and West Jutland police said": who spoke
     return "site"
+
+
+def _earlier_event(text: str, m: Mention, before: str) -> bool:
+    """A place of the earlier event a sentence dates its own by ("drone flights over Aalborg
+    ... two days after drones closed Copenhagen's airport"), when the rest of the sentence
+    tells an incident of its own; else ("A week after drones shut Munich Airport, Bavaria
+    moved to ...") that earlier event is what the sentence is about."""
+    found = _EARLIER.search(before)
+    if found is None:
+        return False
+    s0, s1 = m.sentence if m.sentence != (0, 0) else (m.start - len(before), len(text))
+    c0 = m.start - len(before) + found.start()
+    comma = text.find(",", m.end, s1)
+    c1 = s1 if comma < 0 else comma
+    rest = text[s0:c0] + " " + text[c1:s1]
+    return bool(_OBJECT_RE.search(rest) and _EVENT_RE.search(rest))
 
 
 # "Riga airport was not affected", "Kaunas stayed open": named, but not closed.

@@ -161,6 +161,18 @@ def test_a_states_name_before_its_drone_is_the_owner_not_the_place(extractor):
     assert {p.text: p.role for p in report.places} == {"Vilnius": "location"}
 
 
+def test_the_earlier_event_a_sentence_dates_itself_by_is_context(extractor):
+    day = dt.date(2025, 9, 26)
+    report = extractor.extract("Police said drones flew over Esbjerg overnight, three days after "
+                               "drones closed Billund Airport.", day)
+    assert [i.location.name for i in report.incidents] == ["Esbjerg"]
+    # a follow-up about the response: the earlier event is the incident it tells
+    report = extractor.extract("A week after drones shut Billund Airport on Sept. 22, the "
+                               "government announced new police powers.", day)
+    assert [(i.location.name, i.date) for i in report.incidents] == \
+        [("Billund Airport", dt.date(2025, 9, 22))]
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 
