@@ -35,6 +35,13 @@ UNDATED_DAYS = 7
 # report of a find covers the days before its date as an undated report covers those before
 # its publication.
 _FOUND = re.compile(r"\b(?:found|discovered|recovered|collected)\b", re.I)
+# "the third evening in a row", "for a second consecutive night": one event over several
+# nights (a series of closures), so the report covers the nights before its date too.
+_SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?\s+"
+                     r"(?:(?P<cons>consecutive|straight|successive)\s+)?"
+                     r"(?:day|night|evening|morning|time)s?\b(?(cons)|\s+(?:in a row|running|"
+                     r"straight))", re.I)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 # A night spans two dates; reports of one event differ by this much in the date they give.
 DATE_SLACK_DAYS = 1
 # Points of two reports are the same place within their joint uncertainty plus this.
@@ -93,8 +100,14 @@ class Sighting:
     def window(self) -> tuple[dt.date, dt.date] | None:
         """The days the incident can have happened on."""
         if self.date is not None:
-            if _FOUND.search(self.source.evidence or ""):
+            evidence = self.source.evidence or ""
+            if _FOUND.search(evidence):
                 return self.date - dt.timedelta(days=UNDATED_DAYS), self.date
+            series = _SERIES.search(evidence)
+            if series:
+                word = series.group("n").lower()
+                nights = _ORDINALS.get(word) or int(word)
+                return self.date - dt.timedelta(days=max(nights - 1, 0)), self.date
             return self.date, self.date
         if self.source.published is not None:
             return self.source.published - dt.timedelta(days=UNDATED_DAYS), \

@@ -87,6 +87,18 @@ def test_a_find_days_later_joins_the_night_it_came_down():
     assert compatible(night, find) and not compatible(night, seen)
 
 
+def test_the_third_night_in_a_row_covers_the_two_before():
+    first = s("first", date=D(2025, 10, 24), precision="site", km=2.0)
+    third = dataclasses.replace(s("third", date=D(2025, 10, 26), precision="site", km=2.0),
+                                source=Source("third", "third#1", None, D(2025, 10, 27),
+                                              "The airport closed again on Sunday, the third "
+                                              "evening in a row that balloons drifted in."))
+    again = dataclasses.replace(third, source=dataclasses.replace(
+        third.source, evidence="The airport closed again on Sunday as balloons drifted in."))
+    assert third.window == (D(2025, 10, 24), D(2025, 10, 26))
+    assert compatible(first, third) and not compatible(first, again)
+
+
 def test_conflicts_are_listed_not_averaged():
     a = s("a", obj="drone")
     b = s("b", obj="missile")
