@@ -35,6 +35,14 @@ UNDATED_DAYS = 7
 # report of a find covers the days before its date as an undated report covers those before
 # its publication.
 _FOUND = re.compile(r"\b(?:found|discovered|recovered|collected)\b", re.I)
+# "the wreckage of a missile found in woods": a find the report does not date the fall of. The
+# object came down some time before, often weeks or months (a cruise missile found four months
+# after it fell), so the report covers this long before its publication.
+FIND_UNDATED_DAYS = 180
+_FIND_OF = re.compile(r"\b(?:wreckage|debris|fragments?|remains|pieces|parts|missiles?|drones?|"
+                      r"rockets?|balloons?|objects?)\b[^.;]{0,40}?\b(?:found|discovered|"
+                      r"recovered)\b|\b(?:found|discovered|recovered)\s+(?:the\s+)?"
+                      r"(?:wreckage|debris|fragments?|remains|pieces)\b", re.I)
 # "the third evening in a row", "for a second consecutive night": one event over several
 # nights (a series of closures), so the report covers the nights before its date too.
 _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?\s+"
@@ -110,8 +118,9 @@ class Sighting:
                 return self.date - dt.timedelta(days=max(nights - 1, 0)), self.date
             return self.date, self.date
         if self.source.published is not None:
-            return self.source.published - dt.timedelta(days=UNDATED_DAYS), \
-                self.source.published
+            days = FIND_UNDATED_DAYS if _FIND_OF.search(self.source.evidence or "") \
+                else UNDATED_DAYS
+            return self.source.published - dt.timedelta(days=days), self.source.published
         return None
 
     @property
@@ -305,8 +314,12 @@ def _same_place(a: Sighting, b: Sighting) -> bool:
 def _states_agree(a: Sighting, b: Sighting) -> bool:
     if a.country_iso3 == b.country_iso3 or a.lat is None or b.lat is None:
         return True
-    # Across one border: a flight reported by both states (its regions then touch).
-    return _same_place(a, b) and min(a.uncertainty_km or 0, b.uncertainty_km or 0) < VAGUE_KM
+    # Across one border: a report of the whole state ("Ukraine", "Moldovan airspace") can tell
+    # the flight another report places in the neighbour (their regions touch). Two reports
+    # each placed in its own state are two incidents, even the same night a few km apart:
+    # the strike on a Ukrainian port, and the debris across the river in Romania.
+    placed = sum((u or 0.0) < VAGUE_KM for u in (a.uncertainty_km, b.uncertainty_km))
+    return placed == 1 and _same_place(a, b)
 
 
 def compatible(a: Sighting, b: Sighting) -> bool:
@@ -342,7 +355,9 @@ def _affinity(s: Sighting, event: Event) -> float | None:
             score += 2.0 - km / 50.0
         score += 1.0 if s.object == m.object else 0.3
         score += 1.0 if s.date is not None and s.date == m.date else 0.0
-        score += 0.5 if s.country_iso3 == m.country_iso3 else 0.0
+        # The state a report names weighs more than the same day: "Romania" that night is
+        # the Romanian event, not the strike across the river the same date.
+        score += 1.5 if s.country_iso3 == m.country_iso3 else 0.0
     return score / len(members)
 
 
@@ -393,12 +408,16 @@ class EventClusterer:
 
     def add(self, s: Sighting) -> Event:
         """Put a sighting in its event (the best-fitting compatible one, else a new one)."""
-        best, best_score = None, -math.inf
+        best, best_score = None, (-math.inf, 0)
         for event in self.candidates(s):
             if any(m.source.doc_id == s.source.doc_id for m in event.members):
                 continue  # one report's incidents are different incidents by its own account
             score = _affinity(s, event)
-            if score is not None and score > best_score:
+            if score is None:
+                continue
+            # Equal fit: the event more reports tell (a wire story is about the big story).
+            score = (score, len(event.members))
+            if score > best_score:
                 best, best_score = event, score
         if best is None:
             best = Event(event_id_for(s.source))

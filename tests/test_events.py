@@ -99,6 +99,37 @@ def test_the_third_night_in_a_row_covers_the_two_before():
     assert compatible(first, third) and not compatible(first, again)
 
 
+def test_placed_reports_across_a_border_are_two_incidents_a_state_report_joins_its_own():
+    # the strike on the Ukrainian port, and debris across the Danube in Romania, 4 km apart
+    port = [s(f"port{k}", state="UKR", lat=45.35, lon=28.84, precision="city", km=3.0,
+              verdict="outside") for k in range(3)]
+    debris = [s(f"debris{k}", state="ROU", lat=45.32, lon=28.83, precision="region", km=13.0,
+                date=None, published=D(2025, 9, 12)) for k in range(2)]
+    wire = s("wire", state="ROU", lat=46.0, lon=25.0, precision="country", km=406.0)
+    assert not compatible(port[0], debris[0])
+    events = cluster_events([*port, *debris, wire])
+    groups = sorted(sorted(m.source.doc_id for m in e.members) for e in events)
+    assert groups == [["debris0", "debris1", "wire"], ["port0", "port1", "port2"]]
+
+
+def test_an_undated_find_of_wreckage_can_be_months_after_the_fall():
+    fall = s("fall", date=D(2022, 12, 16), precision="region", km=36.0, lat=53.12, lon=18.01)
+
+    def undated(doc, evidence):
+        return dataclasses.replace(
+            s(doc, date=None, published=D(2023, 4, 29), precision="region", km=36.0,
+              lat=53.12, lon=18.01),
+            source=Source(doc, f"{doc}#1", None, D(2023, 4, 29), evidence))
+
+    find = undated("find", "The wreckage of a cruise missile was found in woods near the city.")
+    seen = undated("seen", "A drone flew over the city, police said.")
+    none = undated("none", "Police searched the fields but found neither the drones nor "
+                           "their operators.")
+    assert compatible(fall, find)
+    assert not compatible(fall, seen) and not compatible(fall, none)
+    assert find.window[0] <= D(2022, 12, 16)
+
+
 def test_conflicts_are_listed_not_averaged():
     a = s("a", obj="drone")
     b = s("b", obj="missile")
