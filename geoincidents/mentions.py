@@ -632,7 +632,7 @@ _SIDES = frozenset({"northern", "southern", "eastern", "western", "north-eastern
 
 def _village_before_area(doc, start: int, end: int) -> bool:
     """"at Czosnówka in Biała Podlaska county": a proper noun after at/in/near, followed by an
-    admin area it lies in."""
+    admin area it lies in, or by the area's own word ("in Jonava district")."""
     if start == 0 or doc[start].tag_ not in ("NNP", "NNPS"):
         return False
     before = doc[start - 1].lower_
@@ -641,6 +641,8 @@ def _village_before_area(doc, start: int, end: int) -> bool:
         return end < len(doc) and doc[end].lower_ in _AREA_WORDS
     if before not in ("at", "in", "near", "outside"):
         return False
+    if end < len(doc) and doc[end].lower_ in _AREA_WORDS:
+        return True  # "in Jonava district" (the name tagged PRODUCT)
     tail = [t.lower_ for t in doc[end:end + 8]]
     if not tail or tail[0] not in ("in", ","):
         return False

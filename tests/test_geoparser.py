@@ -300,3 +300,13 @@ def test_village_named_by_an_apposition_even_when_tagged_org(parser):
     found = by_text(parser.geoparse(text))
     assert found["Wyryki-Wola"].precision == "admin2"  # placed by the county the text names
     assert "Powiat włodawski" in (found["Wyryki-Wola"].note or "")
+
+
+def test_a_name_tagged_as_a_product_before_district_is_a_place():
+    """spaCy tags "Jonava" PRODUCT in this sentence; "in Jonava district" is a place."""
+    from geoincidents.geoparser import default_geoparser
+
+    finder = default_geoparser().finder
+    _, found = finder.analyse("Prosecutors said on Tuesday that the drone found last Friday at a "
+                              "training area in Jonava district carried an explosive charge.")
+    assert [m.text for m in found] == ["Jonava district"]
