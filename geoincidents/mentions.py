@@ -49,6 +49,12 @@ drone drones uav uavs jet jets aircraft plane planes warplane warplanes fighter 
 bombers helicopter helicopters missile missiles balloon balloons forces troops military navy army
 command warship warships vessel vessels ship ships submarine submarines pilot pilots crew
 """.split())
+# A place's name before these names who reported, not where it happened: "a Warsaw newspaper
+# reported", "in a Vilnius daily".
+MEDIA_NOUNS = frozenset("""
+newspaper newspapers daily dailies weekly paper tabloid broadcaster broadcasters radio television
+tv outlet outlets agency website portal magazine correspondent correspondents reporter reporters
+""".split())
 # Nouns that introduce a settlement the gazetteer may lack: "the village of Wyryki-Wola".
 SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "settlement", "municipality",
                               "commune", "district", "county", "gmina"})
@@ -354,7 +360,8 @@ class MentionFinder:
                     accept(ent.start, ent.end, "demonym", label)
             elif label in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 if _after_settlement_noun(ent) or _before_settlement_apposition(doc, ent.end) \
-                        or _village_before_area(doc, ent.start, ent.end):
+                        or _village_before_area(doc, ent.start, ent.end) \
+                        or self._settlement_after_locative(ent):
                     # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
@@ -477,6 +484,20 @@ class MentionFinder:
         text = _strip_possessive(text)
         return any(_strong_entry(e, text) for e in self.gazetteer.lookup(text, codes=False))
 
+    def _settlement_after_locative(self, ent) -> bool:
+        """"the house in Wyryki-Wola" (tagged ORG): a hyphenated or multi-word name after
+        in/near/outside that the gazetteer holds as a town or village by exactly that name.
+        (One plain word, "in Bush", is too often a person or a firm.)"""
+        doc = ent.doc
+        if ent.start == 0 or doc[ent.start - 1].lower_ not in ("in", "near", "outside"):
+            return False
+        text = _strip_det(ent.text)
+        if "-" not in text and " " not in text:
+            return False
+        key = normalize(text)
+        return any(e.feature in ("city", "village") and normalize(e.name) == key
+                   for e in self.gazetteer.lookup(text, codes=False))
+
     def _is_site(self, text: str) -> bool:
         return any(e.feature == "site" for e in
                    self.gazetteer.lookup(_strip_possessive(text), codes=False))
@@ -517,7 +538,8 @@ class MentionFinder:
     def _owner(self, span, kind: str) -> bool:
         """A state's name before what it owns: "a U.S. MQ-9 drone", "U.S. forces" (not
         "the Gatwick drone sighting": a place's name before a thing is where it was)."""
-        return kind == "name" and _owner_noun(span.doc[span.end:span.end + 5], self.pos) \
+        return kind == "name" \
+            and _before_noun(span.doc[span.end:span.end + 5], OWNED_NOUNS, self.pos) \
             and any(e.feature == "country" for e in self.gazetteer.lookup(span.text))
 
     def role(self, span, kind: str) -> str:
@@ -539,6 +561,8 @@ class MentionFinder:
             if any(t.lower_ in LOCATION_NOUNS for t in following):
                 return "location"
             return "actor"
+        if kind == "name" and _before_noun(doc[span.end:span.end + 3], MEDIA_NOUNS, self.pos):
+            return "actor"  # "a Warsaw newspaper reported"
         if before is not None and before.lower_ in ("to", "in", "at", "near", "inside",
                                                     "outside", "into", "over", "from"):
             return "location"
@@ -565,13 +589,13 @@ class MentionFinder:
         return "location"
 
 
-def _owner_noun(tokens, pos) -> bool:
-    """Whether the words after a name are a noun phrase of something it owns ("MQ-9 Reaper
-    surveillance drone"), before any place noun ("border region")."""
+def _before_noun(tokens, nouns: frozenset[str], pos) -> bool:
+    """Whether the words after a name are a noun phrase ending in one of ``nouns`` ("MQ-9
+    Reaper surveillance drone", "daily"), before any place noun ("border region")."""
     for tok in tokens:
         if tok.lower_ in LOCATION_NOUNS:
             return False
-        if tok.lower_ in OWNED_NOUNS:
+        if tok.lower_ in nouns:
             return True
         if pos(tok) not in ("NOUN", "PROPN", "ADJ", "NUM") and tok.text != "-":
             return False

@@ -310,3 +310,16 @@ def test_a_name_tagged_as_a_product_before_district_is_a_place():
     _, found = finder.analyse("Prosecutors said on Tuesday that the drone found last Friday at a "
                               "training area in Jonava district carried an explosive charge.")
     assert [m.text for m in found] == ["Jonava district"]
+
+
+def test_a_citys_newspaper_is_who_reported_and_a_tagged_org_village_is_a_place():
+    from geoincidents.geoparser import default_geoparser
+
+    finder = default_geoparser().finder
+    _, found = finder.analyse("A Warsaw newspaper reported that the roof of the house in "
+                              "Wyryki-Wola may have been hit by a Polish missile.")
+    roles = {m.text: m.role for m in found}
+    assert roles["Warsaw"] == "actor"  # who reported, not where it happened
+    assert roles["Wyryki-Wola"] == "location"  # spaCy tags it ORG
+    _, found = finder.analyse("Debris fell in Warsaw on Tuesday.")
+    assert {m.text: m.role for m in found} == {"Warsaw": "location"}
