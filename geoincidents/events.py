@@ -50,6 +50,14 @@ _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|
                      r"(?:day|night|evening|morning|time)s?\b(?(cons)|\s+(?:in a row|running|"
                      r"straight))", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+# A report of an object in flight places one point of its path; one of it come down may be
+# this far along (a drone's night: Vilnius to Rukla, 80 km).
+_IN_FLIGHT = re.compile(r"\b(?:flew|flying|seen over|spotted over|tracked|contact (?:was|had "
+                        r"been) lost|lost contact|disappeared from (?:the )?radar|lost from "
+                        r"radar)\b", re.I)
+_CAME_DOWN = re.compile(r"\b(?:crash\w*|came down|fell|found|discovered|recovered|wreckage|"
+                        r"debris|fragments?|remains|shot down|downed)\b", re.I)
+FLIGHT_KM = 150.0
 # A night spans two dates; reports of one event differ by this much in the date they give.
 DATE_SLACK_DAYS = 1
 # Points of two reports are the same place within their joint uncertainty plus this.
@@ -311,6 +319,26 @@ def _same_place(a: Sighting, b: Sighting) -> bool:
     return False
 
 
+def _in_flight(s: Sighting) -> bool:
+    return bool(_IN_FLIGHT.search(s.source.evidence or "")) \
+        and not _CAME_DOWN.search(s.source.evidence or "")
+
+
+def _flight_and_fall(a: Sighting, b: Sighting) -> bool:
+    """One report of a drone or missile seen in flight (its place one point of its path), the
+    other of it come down, in the same state and within a flight's reach: "seen over Vilnius
+    before contact was lost", "found at a training ground near Rukla" 80 km away."""
+    if a.lat is None or b.lat is None or a.country_iso3 != b.country_iso3:
+        return False
+    if not ({a.object, b.object} <= {"drone", "missile", "unknown"}):
+        return False
+    flying, fallen = (a, b) if _in_flight(a) else (b, a)
+    if not _in_flight(flying) or not _CAME_DOWN.search(fallen.source.evidence or ""):
+        return False
+    km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+    return km <= FLIGHT_KM + (a.uncertainty_km or 0.0) + (b.uncertainty_km or 0.0)
+
+
 def _states_agree(a: Sighting, b: Sighting) -> bool:
     if a.country_iso3 == b.country_iso3 or a.lat is None or b.lat is None:
         return True
@@ -324,8 +352,8 @@ def _states_agree(a: Sighting, b: Sighting) -> bool:
 
 def compatible(a: Sighting, b: Sighting) -> bool:
     """Whether two reports can tell the same incident."""
-    return _objects_agree(a.object, b.object) and _dates_agree(a, b) and _same_place(a, b) \
-        and _states_agree(a, b)
+    return _objects_agree(a.object, b.object) and _dates_agree(a, b) \
+        and (_same_place(a, b) and _states_agree(a, b) or _flight_and_fall(a, b))
 
 
 def _affinity(s: Sighting, event: Event) -> float | None:
@@ -350,7 +378,8 @@ def _affinity(s: Sighting, event: Event) -> float | None:
             return None
         if s.rank <= 3 and m.rank <= 3 and s.lat is not None and m.lat is not None:
             km = haversine_km(s.lat, s.lon, m.lat, m.lon)
-            if km > (s.uncertainty_km or 0) + (m.uncertainty_km or 0) + SAME_PLACE_KM:
+            if km > (s.uncertainty_km or 0) + (m.uncertainty_km or 0) + SAME_PLACE_KM \
+                    and not _flight_and_fall(s, m):
                 return None
             score += 2.0 - km / 50.0
         score += 1.0 if s.object == m.object else 0.3

@@ -130,6 +130,25 @@ def test_an_undated_find_of_wreckage_can_be_months_after_the_fall():
     assert find.window[0] <= D(2022, 12, 16)
 
 
+def test_a_drone_seen_in_flight_and_found_80_km_on_is_one_incident():
+    def told(doc, evidence, **kw):
+        base = s(doc, state="LTU", date=D(2025, 7, 28), published=D(2025, 7, 28), **kw)
+        return dataclasses.replace(base, source=Source(doc, f"{doc}#1", None, base.source.published,
+                                                       evidence))
+
+    seen = told("seen", "A drone flew in from Belarus and was seen over the capital before "
+                "contact was lost.", lat=54.69, lon=25.28, precision="city", km=8.0)
+    found = told("found", "The drone that crossed the border on Monday was found at a training "
+                 "ground.", lat=55.05, lon=24.35, precision="region", km=13.0)
+    closed = told("closed", "Drones closed the airport on Monday night.", lat=55.05, lon=24.35,
+                  precision="site", km=2.0)
+    assert compatible(seen, found)
+    assert not compatible(seen, closed)  # no fall: two places, two incidents
+    assert not compatible(dataclasses.replace(seen, object="balloon"),
+                          dataclasses.replace(found, object="balloon"))
+    assert len(cluster_events([seen, found])) == 1
+
+
 def test_conflicts_are_listed_not_averaged():
     a = s("a", obj="drone")
     b = s("b", obj="missile")
