@@ -111,9 +111,20 @@ class Sighting:
     name: str | None
     confidence: float
     area: Any = None  # shapely geometry (x = lon) of the incident's region, if any
+    # Read from the evidence once (clustering compares a report many times).
+    window: tuple[dt.date, dt.date] | None = field(init=False, repr=False, compare=False,
+                                                   default=None)
+    in_flight: bool = field(init=False, repr=False, compare=False, default=False)
+    came_down: bool = field(init=False, repr=False, compare=False, default=False)
 
-    @property
-    def window(self) -> tuple[dt.date, dt.date] | None:
+    def __post_init__(self) -> None:
+        evidence = self.source.evidence or ""
+        down = bool(_CAME_DOWN.search(evidence))
+        object.__setattr__(self, "window", self._window())
+        object.__setattr__(self, "came_down", down)
+        object.__setattr__(self, "in_flight", not down and bool(_IN_FLIGHT.search(evidence)))
+
+    def _window(self) -> tuple[dt.date, dt.date] | None:
         """The days the incident can have happened on."""
         if self.date is not None:
             evidence = self.source.evidence or ""
@@ -319,11 +330,6 @@ def _same_place(a: Sighting, b: Sighting) -> bool:
     return False
 
 
-def _in_flight(s: Sighting) -> bool:
-    return bool(_IN_FLIGHT.search(s.source.evidence or "")) \
-        and not _CAME_DOWN.search(s.source.evidence or "")
-
-
 def _flight_and_fall(a: Sighting, b: Sighting) -> bool:
     """One report of a drone or missile seen in flight (its place one point of its path), the
     other of it come down, in the same state and within a flight's reach: "seen over Vilnius
@@ -332,8 +338,8 @@ def _flight_and_fall(a: Sighting, b: Sighting) -> bool:
         return False
     if not ({a.object, b.object} <= {"drone", "missile", "unknown"}):
         return False
-    flying, fallen = (a, b) if _in_flight(a) else (b, a)
-    if not _in_flight(flying) or not _CAME_DOWN.search(fallen.source.evidence or ""):
+    flying, fallen = (a, b) if a.in_flight else (b, a)
+    if not flying.in_flight or not fallen.came_down:
         return False
     km = haversine_km(a.lat, a.lon, b.lat, b.lon)
     return km <= FLIGHT_KM + (a.uncertainty_km or 0.0) + (b.uncertainty_km or 0.0)
