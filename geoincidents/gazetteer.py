@@ -43,7 +43,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -780,6 +780,13 @@ def _airports(iso3_of: dict[str, str], biggest: dict):
             centre = biggest.get((ckey, cc2))
             if centre is not None:
                 importance -= min(haversine_km(lat, lon, centre[2], centre[3]), 100) / 100
+        # "Amsterdam Airport Schiphol" is "Schiphol Airport" too: the words left when the
+        # city and the generic words are taken out, when one or two.
+        city_words = {w for c in cities for w in normalize(c).split()}
+        distinct = [w for w in key.split() if w not in city_words
+                    and w not in _GENERIC_AIRPORT_WORDS]
+        if 1 <= len(distinct) <= 2 and all(len(w) > 2 for w in distinct):
+            names.append(" ".join(distinct) + " airport")
         codes = [c for c in (iata, icao) if c.isalnum() and c.isupper()]
         yield entry, names, codes, importance
 

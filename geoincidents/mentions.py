@@ -172,6 +172,10 @@ _MODEL_WORDS = frozenset({"type", "class", "style", "series", "model", "variant"
 
 # The label of a name that stands for its airport ("the airport in Aalborg").
 AIRPORT_OF = "airport-of"
+# A sentence about flying, where an airport's short name ("Gatwick") means the airport.
+_AVIATION = re.compile(r"\b(?:airports?|runways?|flights?|terminals?|air traffic|passengers|"
+                       r"departures|arrivals|landings?|take-?offs?|airlines?|drones?|closed|"
+                       r"shut|reopened|suspended|halted|diverted|grounded)\b", re.I)
 _AIRPORT_ADJECTIVES = frozenset({"international", "main", "military", "civilian", "civil",
                                  "regional", "largest", "busiest"})
 
@@ -333,7 +337,8 @@ class MentionFinder:
             if airport_end is not None and not any(taken[end_tok:airport_end]):
                 # "Rzeszów airport", "Munich's main airport": the airport, not its city.
                 end_tok, kind, role = airport_end, "site", "location"
-            elif kind == "name" and self._airport_of(doc, start_tok, end_tok):
+            elif kind == "name" and (self._airport_of(doc, start_tok, end_tok)
+                                     or self._bare_airport(doc, start_tok, end_tok)):
                 # "the airport in Aalborg", "Oslo's main airport Gardermoen"
                 kind, role, label = "site", "location", AIRPORT_OF
             elif kind == "name" and end_tok < len(doc) and not taken[end_tok] \
@@ -365,6 +370,9 @@ class MentionFinder:
                     # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
+                elif label in ("ORG", "PERSON") and self._bare_airport(doc, ent.start, ent.end):
+                    # "Drones shut Schiphol for an hour" (tagged PERSON): the airport
+                    accept(ent.start, ent.end, "name", "facility", "location")
                 elif label in ("ORG", "PERSON") and self._strong(_strip_det(ent.text)):
                     kind = "site" if self._is_site(_strip_det(ent.text)) else "name"
                     accept(ent.start, ent.end, kind, label)
@@ -532,6 +540,22 @@ class MentionFinder:
                 and words[1] in ("in", "of", "at", "near", "outside", ",")):
             return False
         return airport_named(self.gazetteer, doc[start:end].text)
+
+    def _bare_airport(self, doc, start: int, end: int) -> bool:
+        """"Gatwick", "Schiphol", "Heathrow": an airport by the distinctive part of its name,
+        in a sentence about flying. Only when "<name> Airport" is an airport and the name is no
+        place of that airport's country ("Munich" is the city; "Landvetter" the town by its
+        airport, near enough)."""
+        text = _strip_possessive(doc[start:end].text)
+        if not text[:1].isupper() or not _AVIATION.search(doc[start].sent.text):
+            return False
+        sites = [e for e in self.gazetteer.lookup(f"{text} Airport", codes=False)
+                 if e.feature == "site"]
+        if not sites:
+            return False
+        states = {e.country_iso3 for e in sites}
+        return not any(e.feature != "site" and e.country_iso3 in states
+                       for e in self.gazetteer.lookup(text, codes=False))
 
     # -- roles ------------------------------------------------------------------------------------
 

@@ -323,3 +323,29 @@ def test_a_citys_newspaper_is_who_reported_and_a_tagged_org_village_is_a_place()
     assert roles["Wyryki-Wola"] == "location"  # spaCy tags it ORG
     _, found = finder.analyse("Debris fell in Warsaw on Tuesday.")
     assert {m.text: m.role for m in found} == {"Warsaw": "location"}
+
+
+@pytest.mark.parametrize("text,airport", [
+    ("Drone sightings at Gatwick on Wednesday closed the runway.", "London Gatwick Airport"),
+    ("Flights at Heathrow were halted after a drone was seen.", "London Heathrow Airport"),
+    ("Drones shut Schiphol for an hour on Friday.", "Amsterdam Airport Schiphol"),
+])
+def test_an_airport_by_its_short_name_in_a_sentence_about_flying(text, airport):
+    from geoincidents.geoparser import default_geoparser
+
+    parser = default_geoparser()
+    _, found = parser.finder.analyse(text)
+    places = parser.resolver.resolve(text, found)
+    assert [(p.name, p.precision) for p in places] == [(airport, "site")]
+
+
+def test_a_short_airport_name_elsewhere_is_not_the_airport():
+    from geoincidents.geoparser import default_geoparser
+
+    parser = default_geoparser()
+    text = "A concert of Chopin was held in Warsaw on Sunday."  # "Chopin" Airport exists
+    _, found = parser.finder.analyse(text)
+    assert [m.text for m in found] == ["Warsaw"]
+    text = "Drones were seen near Munich on Friday."  # the city, not Munich Airport
+    _, found = parser.finder.analyse(text)
+    assert [p.precision for p in parser.resolver.resolve(text, found)] == ["city"]
