@@ -304,6 +304,15 @@ class Gazetteer:
             lambda e: e.feature == "country" and code in (e.country_iso2, e.country_iso3),
             f"feature = 'country' AND {column} = ?", (code,))
 
+    def capital(self, code: str) -> GazetteerEntry | None:
+        """A country's capital city (ISO alpha-2 or alpha-3 code)."""
+        code = code.upper()
+        column = "cc2" if len(code) == 2 else "cc3"
+        return self._first(
+            lambda e: e.feature == "city" and e.capital
+            and code in (e.country_iso2, e.country_iso3),
+            f"feature = 'city' AND capital = 1 AND {column} = ?", (code,))
+
     def admin(self, country_iso2: str, admin1: str, admin2: str | None = None) \
             -> GazetteerEntry | None:
         """An admin1 area (or admin2 within it) by GeoNames codes."""

@@ -108,6 +108,8 @@ _CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|it
 _EARLIER = re.compile(r"\b(?:(?:an?|one|two|three|four|five|six|seven|several|a few|\d+)\s+)?"
                       r"(?:hours?|days?|weeks?|months?)\s+(?:after|since)\s+"
                       r"(?:[\w'’-]+\s+){0,6}$", re.I)
+_CAPITAL_AFTER = re.compile(r"\s+capital\b", re.I)
+_RECALLED = re.compile(r"\bthe\s+$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
                    "admin1": 5, "country": 6, "region": 7}
 
@@ -163,6 +165,9 @@ class _Draft:
     sentences: list[tuple[int, int]]
     international: bool = False
     main_dates: int = -1  # how many of ``dates`` come from the first sentence
+    # "the aircraft", "the object": a definite, general name for an object already told of
+    # (the drone of the sentence before), not a new one.
+    recalled: bool = False
 
     def __post_init__(self) -> None:
         if self.main_dates < 0:
@@ -273,8 +278,8 @@ class IncidentExtractor:
             return []  # "must be able to detect and intercept drones": not something that happened
         obj = inherit.obj if anaphor else _object(body)
         in_sentence = list(zip(mentions, places))  # the sentence's own mentions
-        scored = [(self._site_score(text, m, p), p) for m, p in in_sentence
-                  if m.role == "location" and p.lat is not None]
+        scored = [(self._site_score(text, m, p), self._capital(text, m, p))
+                  for m, p in in_sentence if m.role == "location" and p.lat is not None]
         scored += _its_airspace(body, s0, in_sentence)
         sites = self._sites(scored, text)
         actor, attribution = self._actor(text, body, s0, in_sentence,
@@ -301,8 +306,11 @@ class IncidentExtractor:
         international = bool(_INTERNATIONAL.search(body))
         if not sites:
             sites = [(-math.inf, None)]
+        recalled = bool(obj_match) and obj in ("aircraft", "unknown") \
+            and bool(_RECALLED.search(body, 0, obj_match.start()))
         return [_Draft(obj, sentence, loc, score, actor, attribution,
-                       [(d, t) for _, d, t in dates], cues, [sentence], international)
+                       [(d, t) for _, d, t in dates], cues, [sentence], international,
+                       recalled=recalled)
                 for score, loc in sites]
 
     def _sites(self, scored: list[tuple[float, Place]], text: str = "") \
@@ -341,6 +349,20 @@ class IncidentExtractor:
                 score, location = max(finer, key=lambda sp: (-_PRECISION_RANK.get(
                     sp[1].precision or "region", 7), sp[0]))
         return [(score, location)]
+
+    def _capital(self, text: str, m: Mention, p: Place) -> Place:
+        """"crashed in the Croatian capital": the state's capital city, where the place named
+        (a demonym, rightly resolved to the state) is the state."""
+        if m.kind != "demonym" or p.precision != "country" or not p.country_iso3 \
+                or not _CAPITAL_AFTER.match(text, m.end):
+            return p
+        city = self.geoparser.gazetteer.capital(p.country_iso3)
+        if city is None:
+            return p
+        return dataclasses.replace(
+            p, name=city.name, lat=city.lat, lon=city.lon, precision="city",
+            uncertainty_km=city.uncertainty_km, gazetteer_id=city.gazetteer_id, feature="city",
+            admin1=city.admin1, note=f"the capital of {p.name}")
 
     def _site_score(self, text: str, m: Mention, p: Place) -> float:
         role = place_role(text, m)
@@ -676,7 +698,7 @@ def _coarse(d: _Draft) -> bool:
 
 
 def _compatible_object(a: _Draft, b: _Draft) -> bool:
-    return a.obj == b.obj or "unknown" in (a.obj, b.obj)
+    return a.obj == b.obj or "unknown" in (a.obj, b.obj) or b.recalled or a.recalled
 
 
 def _absorb(target: _Draft, d: _Draft) -> None:

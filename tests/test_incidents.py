@@ -173,6 +173,19 @@ def test_the_earlier_event_a_sentence_dates_itself_by_is_context(extractor):
         [("Billund Airport", dt.date(2025, 9, 22))]
 
 
+def test_the_croatian_capital_and_the_aircraft_that_was_the_drone(extractor):
+    report = extractor.extract("A military drone crashed in the Croatian capital late on "
+                               "Thursday, police said. Officials said the aircraft had flown in "
+                               "over Romania and Hungary before entering Croatian airspace.",
+                               dt.date(2022, 3, 11))
+    (inc,) = report.incidents  # "the aircraft" is the drone, not a second incident
+    assert (inc.object, inc.location.name, inc.location.precision) == ("drone", "Zagreb", "city")
+    # a new aircraft is a new object
+    report = extractor.extract("A drone crashed in Zagreb on Thursday. A fighter jet violated "
+                               "Hungarian airspace near Pécs on Friday.", dt.date(2022, 3, 12))
+    assert [i.object for i in report.incidents] == ["drone", "aircraft"]
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 
