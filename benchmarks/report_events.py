@@ -1,8 +1,11 @@
-"""Report of event clustering on the project's event evaluation set.
+"""Report of event clustering on the project's event evaluation sets.
 
-    python benchmarks/report_events.py [DIR] [-v]
+    python benchmarks/report_events.py [DIR ...] [-v] [--held-out-failures]
 
-DIR (default ``tests/data/events``) holds ``reports.jsonl`` (news reports, each with the true
+Without DIR: the development set (``tests/data/events``, used while building the clustering)
+and the held-out set (``tests/data/events_heldout``, written apart and kept out of the
+development loop: only its figures are printed, not its misses, unless
+``--held-out-failures``). A DIR holds ``reports.jsonl`` (news reports, each with the true
 events it tells) and ``truth.jsonl`` (the real incidents). Every report's incidents are
 extracted and clustered into events; printed: pairwise precision/recall and B-cubed F1 over the
 incidents matched to a true event (goal ≥ .90 each). ``-v`` lists merged and split events.
@@ -16,6 +19,7 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "events"
+HELD_OUT = DATA.parent / "events_heldout"
 
 
 def load(directory: Path) -> tuple[list[dict], dict[str, dict]]:
@@ -29,22 +33,26 @@ def load(directory: Path) -> tuple[list[dict], dict[str, dict]]:
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    show_held_out = "--held-out-failures" in argv
     paths = [Path(a) for a in argv if not a.startswith("-")]
-    directory = paths[0] if paths else DATA
-    if not (directory / "reports.jsonl").is_file():
-        print(f"{directory}/reports.jsonl not found, skipped")
-        return 0
+    sets = [(p, verbose) for p in paths] if paths else \
+        [(DATA, verbose), (HELD_OUT, verbose and show_held_out)]
     from geoincidents.evaluate import score_events
     from geoincidents.incidents import IncidentExtractor
 
-    reports, truth = load(directory)
-    t0 = time.perf_counter()
-    score = score_events(reports, truth, IncidentExtractor())
-    print(f"events ({directory}): {time.perf_counter() - t0:.1f} s")
-    print("  " + score.summary())
-    if verbose:
-        for line in score.failures:
-            print("    " + line)
+    extractor = IncidentExtractor()
+    for directory, failures in sets:
+        if not (directory / "reports.jsonl").is_file():
+            print(f"{directory}/reports.jsonl not found, skipped")
+            continue
+        reports, truth = load(directory)
+        t0 = time.perf_counter()
+        score = score_events(reports, truth, extractor)
+        print(f"events ({directory}): {time.perf_counter() - t0:.1f} s")
+        print("  " + score.summary())
+        if failures:
+            for line in score.failures:
+                print("    " + line)
     return 0
 
 

@@ -1,6 +1,8 @@
-"""Consistency of the event-clustering evaluation data (tests/data/events/).
+"""Consistency of the event-clustering evaluation data: the development set (tests/data/events/)
+and the held-out set (tests/data/events_heldout/).
 
-Only the files are checked here; no extractor or clusterer is run."""
+Only the files are checked here; no extractor or clusterer is run (the held-out set is for a
+final measurement with benchmarks/report_events.py, never for tests that tune)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parent / "data" / "events"
+# directory, event id, report id, fewest events and reports
+SETS = {"development": (DATA, r"E\d{2}", r"r\d{3}", 20, 70),
+        "held-out": (DATA.parent / "events_heldout", r"H\d{2}", r"h\d{3}", 10, 30)}
 OBJECTS = {"drone", "missile", "aircraft", "balloon"}
 PRECISIONS = {"site", "village", "city", "admin2", "admin1", "country", "region"}
 TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precision", "max_error_km",
@@ -20,14 +25,21 @@ TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precisio
 REPORT_KEYS = {"id", "published", "url", "text", "events", "notes"}
 
 
-def _load(name: str) -> list[dict]:
-    with open(DATA / name, encoding="utf-8") as f:
+def _load(name: str, directory: Path = DATA) -> list[dict]:
+    with open(directory / name, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
 def _date(value: str) -> dt.date:
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), value
     return dt.date.fromisoformat(value)
+
+
+@pytest.fixture(scope="module", params=list(SETS))
+def dataset(request):
+    directory, event_re, report_re, events, reports = SETS[request.param]
+    return (_load("truth.jsonl", directory), _load("reports.jsonl", directory), event_re,
+            report_re, events, reports)
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +52,23 @@ def reports() -> list[dict]:
     return _load("reports.jsonl")
 
 
-def test_sizes(truth, reports):
-    assert len(truth) >= 20
-    assert len(reports) >= 70
+def test_sizes(dataset):
+    truth, reports, _, _, events, texts = dataset
+    assert len(truth) >= events
+    assert len(reports) >= texts
 
 
-def test_truth_rows(truth):
+def test_truth_rows(dataset):
+    truth, _, event_re, _, _, _ = dataset
     ids = [t["event"] for t in truth]
     assert len(set(ids)) == len(ids)
     for t in truth:
         assert set(t) == TRUTH_KEYS, t["event"]
-        assert re.fullmatch(r"E\d{2}", t["event"]), t["event"]
+        assert re.fullmatch(event_re, t["event"]), t["event"]
         assert t["object"] in OBJECTS, t["event"]
         assert t["precision"] in PRECISIONS, t["event"]
         day = _date(t["date"])
-        assert dt.date(2022, 1, 1) <= day <= dt.date(2025, 12, 31), t["event"]
+        assert dt.date(2014, 1, 1) <= day <= dt.date(2025, 12, 31), t["event"]
         iso = t["country_iso3"]
         assert iso is None or re.fullmatch(r"[A-Z]{3}", iso), t["event"]
         assert -90 <= t["lat"] <= 90 and -180 <= t["lon"] <= 180, t["event"]
@@ -62,7 +76,8 @@ def test_truth_rows(truth):
         assert t["notes"].strip(), t["event"]
 
 
-def test_report_rows(reports, truth):
+def test_report_rows(dataset):
+    truth, reports, _, report_re, _, _ = dataset
     by_event = {t["event"]: t for t in truth}
     ids = [r["id"] for r in reports]
     assert len(set(ids)) == len(ids)
@@ -70,7 +85,7 @@ def test_report_rows(reports, truth):
     assert len(set(urls)) == len(urls)
     for r in reports:
         assert set(r) == REPORT_KEYS, r["id"]
-        assert re.fullmatch(r"r\d{3}", r["id"]), r["id"]
+        assert re.fullmatch(report_re, r["id"]), r["id"]
         published = _date(r["published"])
         assert re.fullmatch(r"https://[a-z0-9.-]+\.example/\S+", r["url"]), r["id"]
         assert r["text"].strip() and r["notes"].startswith("style:"), r["id"]
@@ -81,7 +96,8 @@ def test_report_rows(reports, truth):
             assert published >= _date(by_event[event]["date"]), (r["id"], event)
 
 
-def test_every_event_has_three_reports(reports, truth):
+def test_every_event_has_three_reports(dataset):
+    truth, reports = dataset[:2]
     counts = Counter(e for r in reports for e in r["events"])
     for t in truth:
         assert counts[t["event"]] >= 3, t["event"]
