@@ -79,11 +79,13 @@ _SPEECH_DATE = re.compile(r"\b(?:said|says|told|vowed|announced|added|warned|sta
                           r"confirmed|reported)\s*$", re.I)
 # A date that belongs to what was done about the incident, not to the incident: "summoned a
 # Russian diplomat on Monday over the drone that crashed at the weekend", "released video on
-# Thursday showing ...". Kept only when the sentence has no other date.
+# Thursday showing ...", "denied on Friday that its drones ...". Never the incident's date: with
+# no other date the incident is undated (it happened before, how long is not said).
 _ASIDE_VERB = re.compile(r"\b(?:summon\w*|releas\w* (?:a |the )?(?:video|footage|images?|"
                          r"photos?|statement|details|report)|publish\w*|met|meets|visit\w*|"
                          r"condemn\w*|convene\w*|protest\w*|brief\w*|spoke|called|"
-                         r"announc\w*|said|says|told|expelled|charged|arrested)\b", re.I)
+                         r"announc\w*|said|says|told|expelled|charged|arrested|denied|"
+                         r"denies|rejected|accused|claimed|insisted|blamed)\b", re.I)
 # "during Tuesday's encounter": the day is the incident's own.
 _DAY_OF_EVENT = re.compile(r"(?:'s|’s)\s+(?:\w+\s+)?(?:encounter|attack|incident|crash|"
                            r"intrusion|incursion|violation|strike|collision|overflight|"
@@ -299,7 +301,7 @@ class IncidentExtractor:
                 asides = list(_ASIDE_VERB.finditer(text, s0, dm.start()))
                 rest = text[asides[-1].end():dm.start()] if asides else ""
                 if asides and not (_OBJECT_RE.search(rest) or _EVENT_RE.search(rest)):
-                    distance += 10_000
+                    continue  # the day of the summons or the denial, not the incident's
             dates.append((distance, day, dm.group(0)))
         dates.sort()
         cues = sum(bool(x) for x in (obj_match, event, airspace, airport))
