@@ -43,7 +43,7 @@ _EVENT_RE = re.compile(
     r"downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|sightings?|spotted|"
     r"seeing|sighted|observed|hover\w*|(?:was|were) (?:first |also |again )?reported|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
-    r"closed|closure|shut|suspended|halted|released|fired|launched|intercept\w*|"
+    r"closed|closure|shut|suspended|halted|released|fired|launched|intercept(?!ors?\b)\w*|"
     r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
     r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*|collid\w*|"
     r"collision)\b", re.I)

@@ -187,6 +187,15 @@ def test_the_croatian_capital_and_the_aircraft_that_was_the_drone(extractor):
     assert [i.object for i in report.incidents] == ["drone", "aircraft"]
 
 
+def test_interceptor_drones_to_buy_are_no_incident(extractor):
+    report = extractor.extract("Ministers in Brussels said member states should pool their "
+                               "radars and interceptor drones.", dt.date(2025, 10, 16))
+    assert report.incidents == []
+    report = extractor.extract("Polish jets intercepted drones over Lublin on Wednesday.",
+                               dt.date(2025, 9, 10))
+    assert len(report.incidents) == 1
+
+
 def test_long_documents_are_processed_in_bounded_pieces(extractor, monkeypatch):
     import geoincidents.mentions as mentions
 
