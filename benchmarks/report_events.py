@@ -3,10 +3,11 @@
     python benchmarks/report_events.py [DIR ...] [-v] [--held-out-failures]
 
 Without DIR: the development set (``tests/data/events``, used while building the clustering)
-and the held-out set (``tests/data/events_heldout``, written apart and kept out of the
-development loop: only its figures are printed, not its misses, unless
-``--held-out-failures``). A DIR holds ``reports.jsonl`` (news reports, each with the true
-events it tells) and ``truth.jsonl`` (the real incidents). Every report's incidents are
+and the held-out sets (``tests/data/events_heldout``, ``tests/data/events_heldout2``, written
+apart and kept out of the development loop: only their figures are printed, not their misses,
+unless ``--held-out-failures``; each set's README says how it has been used so far). A DIR
+holds ``reports.jsonl`` (news reports, each with the true events it tells) and ``truth.jsonl``
+(the real incidents). Every report's incidents are
 extracted and clustered into events; printed: pairwise precision/recall and B-cubed F1 over the
 incidents matched to a true event (goal ≥ .90 each). ``-v`` lists merged and split events.
 """
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "events"
-HELD_OUT = DATA.parent / "events_heldout"
+HELD_OUT = (DATA.parent / "events_heldout", DATA.parent / "events_heldout2")
 
 
 def load(directory: Path) -> tuple[list[dict], dict[str, dict]]:
@@ -36,7 +37,7 @@ def main(argv: list[str]) -> int:
     show_held_out = "--held-out-failures" in argv
     paths = [Path(a) for a in argv if not a.startswith("-")]
     sets = [(p, verbose) for p in paths] if paths else \
-        [(DATA, verbose), (HELD_OUT, verbose and show_held_out)]
+        [(DATA, verbose), *((d, verbose and show_held_out) for d in HELD_OUT)]
     from geoincidents.evaluate import score_events
     from geoincidents.incidents import IncidentExtractor
 

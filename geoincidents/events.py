@@ -58,6 +58,9 @@ _IN_FLIGHT = re.compile(r"\b(?:flew|flying|seen over|spotted over|tracked|contac
 _CAME_DOWN = re.compile(r"\b(?:crash\w*|came down|fell|found|discovered|recovered|wreckage|"
                         r"debris|fragments?|remains|shot down|downed)\b", re.I)
 FLIGHT_KM = 150.0
+# A report of a strike on a place (its target), not of a flight over it.
+_STRIKE = re.compile(r"\b(?:attack(?:s|ed|ing)?|strikes?|struck|hit|pounded|shelled|"
+                     r"bombard\w*|targeted)\b", re.I)
 # A night spans two dates; reports of one event differ by this much in the date they give.
 DATE_SLACK_DAYS = 1
 # Points of two reports are the same place within their joint uncertainty plus this.
@@ -116,6 +119,7 @@ class Sighting:
                                                    default=None)
     in_flight: bool = field(init=False, repr=False, compare=False, default=False)
     came_down: bool = field(init=False, repr=False, compare=False, default=False)
+    strike: bool = field(init=False, repr=False, compare=False, default=False)
 
     def __post_init__(self) -> None:
         evidence = self.source.evidence or ""
@@ -123,6 +127,8 @@ class Sighting:
         object.__setattr__(self, "window", self._window())
         object.__setattr__(self, "came_down", down)
         object.__setattr__(self, "in_flight", not down and bool(_IN_FLIGHT.search(evidence)))
+        object.__setattr__(self, "strike", self.object in ("drone", "missile", "unknown")
+                           and bool(_STRIKE.search(evidence)))
 
     def _window(self) -> tuple[dt.date, dt.date] | None:
         """The days the incident can have happened on."""
@@ -348,12 +354,17 @@ def _flight_and_fall(a: Sighting, b: Sighting) -> bool:
 def _states_agree(a: Sighting, b: Sighting) -> bool:
     if a.country_iso3 == b.country_iso3 or a.lat is None or b.lat is None:
         return True
-    # Across one border: a report of the whole state ("Ukraine", "Moldovan airspace") can tell
-    # the flight another report places in the neighbour (their regions touch). Two reports
-    # each placed in its own state are two incidents, even the same night a few km apart:
-    # the strike on a Ukrainian port, and the debris across the river in Romania.
+    # Across one border: one flight reported by both states (an aircraft seen off Kaliningrad
+    # and over Kybartai), or a report of the whole state ("Moldovan airspace") and one placed
+    # in the neighbour; their places touch. But a strike on a place in one state and a report
+    # placed in the other are two incidents, even the same night a few km apart: the attack
+    # on a Ukrainian port, and the debris across the river in Romania.
     placed = sum((u or 0.0) < VAGUE_KM for u in (a.uncertainty_km, b.uncertainty_km))
-    return placed == 1 and _same_place(a, b)
+    if placed == 0:
+        return False
+    if placed == 2 and (a.strike or b.strike):
+        return False
+    return _same_place(a, b)
 
 
 def compatible(a: Sighting, b: Sighting) -> bool:

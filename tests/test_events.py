@@ -99,10 +99,15 @@ def test_the_third_night_in_a_row_covers_the_two_before():
     assert compatible(first, third) and not compatible(first, again)
 
 
-def test_placed_reports_across_a_border_are_two_incidents_a_state_report_joins_its_own():
+def told(sight: Sighting, evidence: str) -> Sighting:
+    return dataclasses.replace(sight, source=dataclasses.replace(sight.source, evidence=evidence))
+
+
+def test_a_strike_and_a_report_placed_across_the_border_are_two_incidents():
     # the strike on the Ukrainian port, and debris across the Danube in Romania, 4 km apart
-    port = [s(f"port{k}", state="UKR", lat=45.35, lon=28.84, precision="city", km=3.0,
-              verdict="outside") for k in range(3)]
+    port = [told(s(f"port{k}", state="UKR", lat=45.35, lon=28.84, precision="city", km=3.0,
+                   verdict="outside"), "Russian drones attacked the port overnight.")
+            for k in range(3)]
     debris = [s(f"debris{k}", state="ROU", lat=45.32, lon=28.83, precision="region", km=13.0,
                 date=None, published=D(2025, 9, 12)) for k in range(2)]
     wire = s("wire", state="ROU", lat=46.0, lon=25.0, precision="country", km=406.0)
@@ -110,6 +115,16 @@ def test_placed_reports_across_a_border_are_two_incidents_a_state_report_joins_i
     events = cluster_events([*port, *debris, wire])
     groups = sorted(sorted(m.source.doc_id for m in e.members) for e in events)
     assert groups == [["debris0", "debris1", "wire"], ["port0", "port1", "port2"]]
+
+
+def test_one_flight_placed_on_both_sides_of_the_border_is_one_incident():
+    # a jet seen off a Kaliningrad village and over the Lithuanian town across the border
+    over = told(s("over", obj="aircraft", state="LTU", lat=54.66, lon=22.93, precision="region",
+                  km=34.0), "Two Russian jets flew about 700 m into Lithuanian airspace.")
+    off = told(s("off", obj="aircraft", state="RUS", lat=54.64, lon=22.73, precision="village",
+                 km=2.0, verdict="outside"), "The jets were tracked near Chernyshevskoye.")
+    assert compatible(over, off)
+    assert len(cluster_events([over, off])) == 1
 
 
 def test_an_undated_find_of_wreckage_can_be_months_after_the_fall():
