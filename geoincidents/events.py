@@ -34,15 +34,16 @@ UNDATED_DAYS = 7
 # "Fragments were found on Monday": debris is found on or after the night it came down, so a
 # report of a find covers the days before its date as an undated report covers those before
 # its publication.
-_FOUND = re.compile(r"\b(?:found|discovered|recovered|collected)\b", re.I)
+_FIND = r"found|discovered|recovered"
+_FOUND = re.compile(rf"\b(?:{_FIND}|collected)\b", re.I)
 # "the wreckage of a missile found in woods": a find the report does not date the fall of. The
 # object came down some time before, often weeks or months (a cruise missile found four months
 # after it fell), so the report covers this long before its publication.
 FIND_UNDATED_DAYS = 180
-_FIND_OF = re.compile(r"\b(?:wreckage|debris|fragments?|remains|pieces|parts|missiles?|drones?|"
-                      r"rockets?|balloons?|objects?)\b[^.;]{0,40}?\b(?:found|discovered|"
-                      r"recovered)\b|\b(?:found|discovered|recovered)\s+(?:the\s+)?"
-                      r"(?:wreckage|debris|fragments?|remains|pieces)\b", re.I)
+_DEBRIS = r"wreckage|debris|fragments?|remains|pieces"
+_FIND_OF = re.compile(rf"\b(?:{_DEBRIS}|parts|missiles?|drones?|rockets?|balloons?|objects?)\b"
+                      rf"[^.;]{{0,40}}?\b(?:{_FIND})\b|\b(?:{_FIND})\s+(?:the\s+)?"
+                      rf"(?:{_DEBRIS})\b", re.I)
 # "the third evening in a row", "for a second consecutive night": one event over several
 # nights (a series of closures), so the report covers the nights before its date too.
 _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?\s+"
@@ -55,8 +56,8 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seve
 _IN_FLIGHT = re.compile(r"\b(?:flew|flying|seen over|spotted over|tracked|contact (?:was|had "
                         r"been) lost|lost contact|disappeared from (?:the )?radar|lost from "
                         r"radar)\b", re.I)
-_CAME_DOWN = re.compile(r"\b(?:crash\w*|came down|fell|found|discovered|recovered|wreckage|"
-                        r"debris|fragments?|remains|shot down|downed)\b", re.I)
+_CAME_DOWN = re.compile(rf"\b(?:crash\w*|came down|fell|{_FIND}|wreckage|debris|fragments?|"
+                        r"remains|shot down|downed)\b", re.I)
 FLIGHT_KM = 150.0
 # A report of a strike on a place (its target), not of a flight over it.
 _STRIKE = re.compile(r"\b(?:attack(?:s|ed|ing)?|strikes?|struck|hit|pounded|shelled|"
@@ -359,7 +360,7 @@ def _states_agree(a: Sighting, b: Sighting) -> bool:
     # in the neighbour; their places touch. But a strike on a place in one state and a report
     # placed in the other are two incidents, even the same night a few km apart: the attack
     # on a Ukrainian port, and the debris across the river in Romania.
-    placed = sum((u or 0.0) < VAGUE_KM for u in (a.uncertainty_km, b.uncertainty_km))
+    placed = a.placed + b.placed
     if placed == 0:
         return False
     if placed == 2 and (a.strike or b.strike):

@@ -298,20 +298,19 @@ class Gazetteer:
 
     def country(self, code: str) -> GazetteerEntry | None:
         """A country by ISO alpha-2 or alpha-3 code."""
-        code = code.upper()
-        column = "cc2" if len(code) == 2 else "cc3"
-        return self._first(
-            lambda e: e.feature == "country" and code in (e.country_iso2, e.country_iso3),
-            f"feature = 'country' AND {column} = ?", (code,))
+        return self._of_country(code, "country", lambda e: True, "")
 
     def capital(self, code: str) -> GazetteerEntry | None:
         """A country's capital city (ISO alpha-2 or alpha-3 code)."""
+        return self._of_country(code, "city", lambda e: e.capital, " AND capital = 1")
+
+    def _of_country(self, code: str, feature: str, wanted, where: str) -> GazetteerEntry | None:
         code = code.upper()
         column = "cc2" if len(code) == 2 else "cc3"
         return self._first(
-            lambda e: e.feature == "city" and e.capital
+            lambda e: e.feature == feature and wanted(e)
             and code in (e.country_iso2, e.country_iso3),
-            f"feature = 'city' AND capital = 1 AND {column} = ?", (code,))
+            f"feature = '{feature}'{where} AND {column} = ?", (code,))
 
     def admin(self, country_iso2: str, admin1: str, admin2: str | None = None) \
             -> GazetteerEntry | None:

@@ -180,10 +180,15 @@ _AIRPORT_ADJECTIVES = frozenset({"international", "main", "military", "civilian"
                                  "regional", "largest", "busiest"})
 
 
+def airport_sites(gazetteer, name: str) -> list:
+    """The gazetteer's airports called "<name> Airport"."""
+    return [e for e in gazetteer.lookup(f"{_strip_possessive(name)} Airport", codes=False)
+            if e.feature == "site"]
+
+
 def airport_named(gazetteer, name: str) -> bool:
     """Whether the gazetteer has an airport called "<name> Airport"."""
-    return any(e.feature == "site" for e in
-               gazetteer.lookup(f"{_strip_possessive(name)} Airport", codes=False))
+    return bool(airport_sites(gazetteer, name))
 
 
 class PosRules:
@@ -330,7 +335,7 @@ class MentionFinder:
                     and doc[end_tok + 1].lower_ in _MODEL_WORDS:
                 return  # "a Geran-type drone", "a Kilo-class submarine": a model, not a place
             if end_tok - start_tok == 1 and doc[start_tok].text in people \
-                    and label not in ("pattern", "facility") \
+                    and label not in ("pattern", "facility", AIRPORT_OF) \
                     and (start_tok == 0 or doc[start_tok - 1].lower_ not in _LOCATIVE):
                 return
             airport_end = self._airport_end(doc, start_tok, end_tok)
@@ -372,7 +377,7 @@ class MentionFinder:
                     accept(ent.start, ent.end, "name", "pattern")
                 elif label in ("ORG", "PERSON") and self._bare_airport(doc, ent.start, ent.end):
                     # "Drones shut Schiphol for an hour" (tagged PERSON): the airport
-                    accept(ent.start, ent.end, "name", "facility", "location")
+                    accept(ent.start, ent.end, "site", AIRPORT_OF, "location")
                 elif label in ("ORG", "PERSON") and self._strong(_strip_det(ent.text)):
                     kind = "site" if self._is_site(_strip_det(ent.text)) else "name"
                     accept(ent.start, ent.end, kind, label)
@@ -549,8 +554,7 @@ class MentionFinder:
         text = _strip_possessive(doc[start:end].text)
         if not text[:1].isupper() or not _AVIATION.search(doc[start].sent.text):
             return False
-        sites = [e for e in self.gazetteer.lookup(f"{text} Airport", codes=False)
-                 if e.feature == "site"]
+        sites = airport_sites(self.gazetteer, text)
         if not sites:
             return False
         states = {e.country_iso3 for e in sites}

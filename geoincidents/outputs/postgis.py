@@ -507,18 +507,18 @@ class ExtractSink(_Sink):
         self.pending, self.rows = {}, 0
         self.db.close()
 
-    def salvage(self) -> bool:
+    def salvage(self) -> None:
         """After an interruption: write the whole documents still pending (on a new
-        connection when the interruption left this one unusable); True when it did."""
+        connection when the interruption left this one unusable), if the server allows;
+        :attr:`written` counts what is committed either way."""
         try:
-            try:
-                self.flush()
-            except DatabaseError:
-                self.db.reconnect()
-                self.flush()
-            return True
-        except DatabaseError:
-            return False
+            # When even that fails, those documents are not written; the run says how many are.
+            with contextlib.suppress(DatabaseError):
+                try:
+                    self.flush()
+                except DatabaseError:
+                    self.db.reconnect()
+                    self.flush()
         finally:
             self.db.close()
 
