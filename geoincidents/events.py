@@ -115,6 +115,7 @@ class Sighting:
     name: str | None
     confidence: float
     area: Any = None  # shapely geometry (x = lon) of the incident's region, if any
+    states: tuple[str, ...] = ()  # the states its sentences name as places
     # Read from the evidence once (clustering compares a report many times).
     window: tuple[dt.date, dt.date] | None = field(init=False, repr=False, compare=False,
                                                    default=None)
@@ -173,7 +174,7 @@ def sighting(incident, doc_id: str, url: str | None = None,
         area.precision if area is not None else (loc.precision if loc else None),
         area.radius_km if area is not None else (loc.uncertainty_km if loc else None),
         loc.name if loc else None, incident.confidence,
-        area.geometry if area is not None else None)
+        area.geometry if area is not None else None, tuple(getattr(incident, "states", ())))
 
 
 @dataclass
@@ -362,7 +363,10 @@ def _states_agree(a: Sighting, b: Sighting) -> bool:
     # on a Ukrainian port, and the debris across the river in Romania.
     placed = a.placed + b.placed
     if placed == 0:
-        return False
+        # Two reports of whole states: one flight only if one names the other's state ("its
+        # Su-24 stayed over Syrian territory and never crossed into Turkey"; "downed near the
+        # Syrian border" against "Turkish airspace").
+        return a.country_iso3 in b.states or b.country_iso3 in a.states
     if placed == 2 and (a.strike or b.strike):
         return False
     return _same_place(a, b)

@@ -35,7 +35,9 @@ OBJECTS = (
     ("balloon", r"balloons?"),
     ("aircraft", r"aircraft|(?:war)?planes?|(?:fighter )?jets?|fighters?|bombers?|helicopters?|"
                  r"mig-\d+s?|su-\d+s?|tu-\d+s?|il-\d+s?|an-\d+s?|f-\d+s?"),
-    ("unknown", r"(?:unidentified |unknown |flying )objects?"),
+    # "an unidentified aircraft" is what a military statement calls an object it has not yet
+    # named (often a drone): not a crewed aircraft.
+    ("unknown", r"(?:unidentified |unknown |flying )objects?|(?:unidentified|unknown) aircraft"),
 )
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
 _EVENT_RE = re.compile(
@@ -140,6 +142,10 @@ class Incident:
     membership_date: dt.date
     sentences: tuple[tuple[int, int], ...] = ()
     area: Region | None = None  # the location as a region (the point is inside it)
+    # The states the incident's sentences name as places ("never crossed into Turkey", "on the
+    # Syrian border"), the chosen one first: a report placed in one of two neighbours can speak
+    # of a flight across their border.
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +452,9 @@ class IncidentExtractor:
             + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1) \
             + (0.05 if n == 1 else 0)
         s0, s1 = draft.sentences[0]
+        head = _DATELINE_HEAD.match(text)  # "MOSCOW -" is where the report was filed
+        named = [p.country_iso3 for m, p in pairs if m.role == "location"
+                 and p.country_iso3 is not None and m.start >= (head.end() if head else 0)]
         return Incident(
             incident_id=f"{doc_id}#{n}", object=draft.obj, actor_iso3=draft.actor,
             attribution=draft.attribution, location=place, date=day, date_text=day_text,
@@ -454,6 +463,7 @@ class IncidentExtractor:
             country_name=name, nato_member=member, inside_nato_airspace=inside, verdict=verdict,
             distance_to_border_km=dist, membership_date=as_of,
             sentences=tuple(draft.sentences), area=area,
+            states=tuple(dict.fromkeys(([country] if country else []) + named)),
         )
 
     def _verdict(self, place: Place, day: dt.date | None, area: Region | None = None):
@@ -552,7 +562,8 @@ _SPEAKER_AFTER = re.compile(r"^(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}\s+(?:police|au
                             r"says|reported|confirmed|announced|told)\b")
 
 
-_OBJECT_PRIORITY = ("drone", "missile", "balloon", "aircraft", "unknown")
+# An unidentified object named beside aircraft is the intruder they were sent up against.
+_OBJECT_PRIORITY = ("drone", "missile", "balloon", "unknown", "aircraft")
 
 
 # "..., while fragments of another were scattered near Cześniki": a clause about a second
@@ -584,9 +595,23 @@ def _clauses(text: str, s0: int, s1: int, mentions, places, starts) -> list[tupl
     return [(s0, s1)]
 
 
+_AIRCRAFT = dict(OBJECTS)["aircraft"]
+# "hit by a missile fired by a patrolling F-16", "a missile from a Turkish F-16": the
+# interceptor's weapon, not the object of the incident.
+_WEAPON = re.compile(
+    rf"\b(?:air-to-air|air-launched|sidewinder|aim-\d+\w*)\s+missiles?\b"
+    rf"|\bmissiles?\s+(?:(?:fired|launched)\s+)?(?:by|from)\s+(?:an?\s+|the\s+|its\s+|"
+    rf"one\s+of\s+(?:the|its)\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_AIRCRAFT})\b"
+    rf"|\b(?:{_AIRCRAFT})\s+(?:then\s+)?(?:fired|launched)\s+(?:an?\s+|two\s+|its\s+)?"
+    rf"(?:[\w-]+\s+)?missiles?\b", re.I)
+
+
 def _object(body: str) -> str:
-    """The incident's object: a drone shot down by fighter jets is a drone incident."""
-    found = {k for m in _OBJECT_RE.finditer(body) for k, v in m.groupdict().items() if v}
+    """The incident's object: a drone shot down by fighter jets is a drone incident, and a jet
+    shot down by a fighter's missile an aircraft incident."""
+    weapons = [m.span() for m in _WEAPON.finditer(body)]
+    found = {k for m in _OBJECT_RE.finditer(body) for k, v in m.groupdict().items()
+             if v and not (k == "missile" and any(a <= m.start() < b for a, b in weapons))}
     return next((k for k in _OBJECT_PRIORITY if k in found), "unknown")
 
 
@@ -630,7 +655,9 @@ def _foreground(text: str, drafts: list[_Draft]) -> list[_Draft]:
 # with a definite article and no new one introduced.
 _DEFINITE = re.compile(r"\b(?:the|this|that|its)\s+(?:\w+\s+)?(?:" +
                        "|".join(p for _, p in OBJECTS) + r")\b|\bit\b", re.I)
-_NEW_OBJECT = re.compile(r"\b(?:a|an|another|one|two|three|four|five|several|more|other|"
+# ("it was a drone", "identified as a drone" name the object told of, not a new one)
+_NEW_OBJECT = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bas )(?<!\bis )"
+                         r"\b(?:a|an|another|one|two|three|four|five|several|more|other|"
                          r"second|third|\d+)\s+(?:\w+[\s-]+){0,2}?(?:" +
                          "|".join(p for _, p in OBJECTS) + r")\b", re.I)
 

@@ -55,6 +55,23 @@ def test_vague_reports_of_two_states_with_nothing_placed_stay_apart():
     assert len(cluster_events([romania, latvia])) == 2
 
 
+def test_a_denial_naming_the_other_state_joins_the_vague_report_of_that_state():
+    # "Turkish airspace" and a denial placed over Syria that says the jet "never crossed into
+    # Turkey": one flight across their border. Unrelated vague reports still stay apart.
+    turkey = dataclasses.replace(
+        s("tr", obj="aircraft", state="TUR", precision="country", lat=39.0, lon=35.0, km=880),
+        states=("TUR",))
+    denial = dataclasses.replace(
+        s("sy", obj="aircraft", state="SYR", precision="country", lat=35.0, lon=38.0, km=462),
+        states=("SYR", "TUR"))
+    other = dataclasses.replace(
+        s("iq", obj="aircraft", state="IRQ", precision="country", lat=33.0, lon=44.0, km=580),
+        states=("IRQ",))
+    assert compatible(turkey, denial) and compatible(denial, turkey)
+    assert not compatible(denial, other)
+    assert sorted(e.report_count for e in cluster_events([turkey, denial, other])) == [1, 2]
+
+
 def test_two_airports_the_same_night_are_two_events():
     copenhagen = s("a", precision="site", lat=55.618, lon=12.656, km=2, state="DNK")
     oslo = s("b", precision="site", lat=60.197, lon=11.1, km=2, state="NOR")
@@ -214,6 +231,14 @@ def test_extracted_reports_cluster(extractor):
     events = cluster_events(sightings)
     sizes = sorted(e.report_count for e in events)
     assert sizes == [1, 2], [(e.where.name, e.report_count) for e in events]
+
+
+def test_an_extracted_denial_names_the_state_it_denies(extractor):
+    text = ("MOSCOW - Russia's defence ministry said on Tuesday that its Su-24 had stayed over "
+            "Syrian territory for the whole of its mission and never crossed into Turkey.")
+    (inc,) = extractor.extract(text, D(2015, 11, 24), "deny").incidents
+    assert inc.country_iso3 == "SYR" and set(inc.states) == {"SYR", "TUR"}
+    assert sighting(inc, "deny").states == inc.states
 
 
 def test_event_clustering_on_the_evaluation_reports(extractor):

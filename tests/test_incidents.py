@@ -299,3 +299,26 @@ def test_its_airspace_of_an_airport_names_no_state(extractor):
         "Vilnius Airport halted flights on Sunday after balloons drifting in from Belarus were "
         "detected heading into its airspace.", dt.date(2025, 10, 27))
     assert report.incidents and all(i.country_iso3 != "BLR" for i in report.incidents)
+
+
+def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
+    for text in ("A Syrian jet crossed into Turkish airspace at Yayladağı on Sunday and was hit "
+                 "by a missile fired by a patrolling Turkish F-16.",
+                 "The Syrian warplane violated Turkish airspace on Sunday before a missile from "
+                 "a Turkish F-16 hit it.",
+                 "A Russian helicopter entered Polish airspace on Sunday; F-16s fired "
+                 "air-to-air missiles at it."):
+        (inc,) = extractor.extract(text, dt.date(2014, 3, 23), "t").incidents
+        assert inc.object == "aircraft", text
+    # A missile that is the intruder stays one, fighters or not.
+    (inc,) = extractor.extract("A Russian missile entered Polish airspace on Friday and F-16 "
+                               "jets were scrambled.", dt.date(2023, 12, 29), "t").incidents
+    assert inc.object == "missile"
+
+
+def test_an_unidentified_aircraft_named_later_a_drone_is_one_drone_incident(extractor):
+    text = ("Turkish warplanes on Friday shot down an unidentified aircraft that had flown into "
+            "Turkish airspace near the Syrian border, the military said. A senior official "
+            "said it was a drone, hit about 3 km inside Turkey near the town of Kilis.")
+    (inc,) = extractor.extract(text, dt.date(2015, 10, 16), "t").incidents
+    assert inc.object == "drone" and inc.location.name == "Kilis"
