@@ -3,7 +3,7 @@
     python benchmarks/report_events.py [DIR ...] [-v] [--held-out-failures]
 
 Without DIR: the development set (``tests/data/events``, used while building the clustering)
-and the held-out sets (``tests/data/events_heldout``, ``tests/data/events_heldout2``, written
+and the held-out sets (``tests/data/events_heldout``, ``..._heldout2``, ``..._heldout3``, written
 apart and kept out of the development loop: only their figures are printed, not their misses,
 unless ``--held-out-failures``; each set's README says how it has been used so far). A DIR
 holds ``reports.jsonl`` (news reports, each with the true events it tells) and ``truth.jsonl``
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "events"
-HELD_OUT = (DATA.parent / "events_heldout", DATA.parent / "events_heldout2")
+HELD_OUT = tuple(DATA.parent / f"events_heldout{n}" for n in ("", "2", "3"))
 
 
 def load(directory: Path) -> tuple[list[dict], dict[str, dict]]:

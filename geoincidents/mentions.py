@@ -55,6 +55,12 @@ MEDIA_NOUNS = frozenset("""
 newspaper newspapers daily dailies weekly paper tabloid broadcaster broadcasters radio television
 tv outlet outlets agency website portal magazine correspondent correspondents reporter reporters
 """.split())
+# "Russia's ambassador in Warsaw", "the US embassy in Kyiv", "chargé d'affaires in Warsaw":
+# a diplomat's post names the mission, where statements and summonses happen, not a site.
+DIPLOMAT_NOUNS = frozenset("""
+ambassador ambassadors embassy embassies envoy envoys consul consuls consulate consulates
+attaché attache attachés diplomat diplomats
+""".split())
 # Nouns that introduce a settlement the gazetteer may lack: "the village of Wyryki-Wola".
 SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "settlement", "municipality",
                               "commune", "district", "county", "gmina"})
@@ -591,6 +597,10 @@ class MentionFinder:
             return "actor"
         if kind == "name" and _before_noun(doc[span.end:span.end + 3], MEDIA_NOUNS, self.pos):
             return "actor"  # "a Warsaw newspaper reported"
+        if before is not None and before.lower_ in ("in", "to") and before.i >= 1 \
+                and (doc[before.i - 1].lower_ in DIPLOMAT_NOUNS
+                     or doc[before.i - 1].lower_.endswith("affaires")):
+            return "actor"
         if before is not None and before.lower_ in ("to", "in", "at", "near", "inside",
                                                     "outside", "into", "over", "from"):
             return "location"

@@ -342,8 +342,12 @@ class Resolver:
             if count >= 2:
                 return place_from_entry(mention, area, OFFLINE, name=_clean(mention.text),
                               note=f"in {area.name} (from the document)")
-        if countries:
-            iso3 = countries.most_common(1)[0][0]
+        # The state the document places things in, if one clearly leads: the states of its
+        # actors ("the Iranian missile strike on the Ain al-Asad air base") say who acted, not
+        # where, and a tie is a guess.
+        ranked = context.located.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            iso3 = ranked[0][0]
             country = self.gazetteer.country(iso3)
             if country is not None:
                 return place_from_entry(mention, country, OFFLINE, name=_clean(mention.text),
@@ -473,6 +477,8 @@ class _Context:
             self.by_sentence.setdefault(m.sentence, []).append(j)
         self.countries = sum((_contribution(m, e)[0] for m, e in zip(mentions, chosen)),
                              Counter())
+        self.located = sum((_contribution(m, e)[0] for m, e in zip(mentions, chosen)
+                            if m.role == "location"), Counter())
         self.local = Counter(e.gazetteer_id for m, e in zip(mentions, chosen)
                              if e is not None and m.role == "location"
                              and e.feature in ("city", "admin2", "admin1"))

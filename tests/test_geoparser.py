@@ -349,3 +349,33 @@ def test_a_short_airport_name_elsewhere_is_not_the_airport():
     text = "Drones were seen near Munich on Friday."  # the city, not Munich Airport
     _, found = parser.finder.analyse(text)
     assert [p.precision for p in parser.resolver.resolve(text, found)] == ["city"]
+
+
+def test_a_diplomats_post_is_the_mission_not_a_site():
+    from geoincidents.geoparser import default_geoparser
+
+    finder = default_geoparser().finder
+    for text in ("Russia's chargé d'affaires in Warsaw was handed a protest note over the "
+                 "missile.", "Poland summoned Russia's ambassador in Warsaw on Friday.",
+                 "The US embassy in Kyiv said the missile fell in a field."):
+        _, found = finder.analyse(text)
+        city = next(m for m in found if m.text in ("Warsaw", "Kyiv"))
+        assert city.role == "actor", text
+    _, found = finder.analyse("The drone crashed in Warsaw on Friday.")
+    assert {m.text: m.role for m in found} == {"Warsaw": "location"}
+
+
+def test_an_unknown_place_is_not_put_in_the_state_of_who_acted():
+    """The document-country guess for a name the gazetteer lacks counts where the text places
+    things, not who acted, and makes no guess on a tie."""
+    from geoincidents.geoparser import default_geoparser
+
+    parser = default_geoparser()
+    text = ("US troops were treated after the Iranian missile strike on the Ain al-Asad air "
+            "base. Some were flown to Germany and Kuwait.")
+    found = by_text(parser.geoparse(text))
+    assert found["Ain al-Asad"].lat is None and found["Ain al-Asad"].country_iso3 is None
+    text = ("Debris of an Iranian drone fell near Ain al-Asad, in Iraq, and Iraqi police sealed "
+            "off the area.")
+    found = by_text(parser.geoparse(text))
+    assert found["Ain al-Asad"].country_iso3 == "IRQ"
