@@ -57,7 +57,7 @@ _IN_FLIGHT = re.compile(r"\b(?:flew|flying|seen over|spotted over|tracked|contac
                         r"been) lost|lost contact|disappeared from (?:the )?radar|lost from "
                         r"radar)\b", re.I)
 _CAME_DOWN = re.compile(rf"\b(?:crash\w*|came down|fell|{_FIND}|wreckage|debris|fragments?|"
-                        r"remains|shot down|downed)\b", re.I)
+                        r"remains|shot down|brought down|downed)\b", re.I)
 FLIGHT_KM = 150.0
 # A report of a strike on a place (its target), not of a flight over it.
 _STRIKE = re.compile(r"\b(?:attack(?:s|ed|ing)?|strikes?|struck|hit|pounded|shelled|"

@@ -42,7 +42,8 @@ OBJECTS = (
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
 _EVENT_RE = re.compile(
     r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
-    r"downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|sightings?|spotted|"
+    r"brought down|downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|"
+    r"sightings?|spotted|"
     r"seeing|sighted|observed|hover\w*|(?:was|were) (?:first |also |again )?reported|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept(?!ors?\b)\w*|"
@@ -112,6 +113,11 @@ _CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|it
 _EARLIER = re.compile(r"\b(?:(?:an?|one|two|three|four|five|six|seven|several|a few|\d+)\s+)?"
                       r"(?:hours?|days?|weeks?|months?)\s+(?:after|since)\s+"
                       r"(?:[\w'’-]+\s+){0,6}$", re.I)
+# Where things or people were taken after the incident (wreckage to a laboratory, the
+# wounded to a hospital abroad), unless the object fell there on its way.
+_TAKEN_TO = re.compile(r"\b(?:taken|brought|transported|shipped|delivered|carried|flown|"
+                       r"evacuated)\s+(?:back\s+)?to\b(?!.*\b(?:crash\w*|fell|hit|exploded|"
+                       r"landed|came)\b)")
 _CAPITAL_AFTER = re.compile(r"\s+capital\b", re.I)
 _RECALLED = re.compile(r"\bthe\s+$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
@@ -533,6 +539,8 @@ def place_role(text: str, m: Mention) -> str:
         return "statement"  # "the ministry in Warsaw said"
     if re.search(r"\b(?:diverted|rerouted|redirected)\b", " ".join(words[-8:])):
         return "statement"
+    if _TAKEN_TO.search(" ".join(words[-8:])):
+        return "route"  # "the pieces have been taken to the FBI laboratory in Quantico"
     if _SPEAKER_AFTER.match(after):
         return "statement"  # "the Central and West Jutland police said": who spoke
     return "site"

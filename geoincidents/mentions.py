@@ -168,8 +168,9 @@ def load_nlp(model: str = MODEL):
 
 
 # Lower-case words after a name that make it an admin area ("Włodawa county", "Tulcea county").
+# ("the Odesa region" is Odesa oblast, not the city)
 _AREA_WORDS = frozenset({"county", "province", "voivodeship", "voivodship", "oblast", "raion",
-                         "rayon", "district", "powiat", "municipality", "commune"})
+                         "rayon", "district", "powiat", "municipality", "commune", "region"})
 
 
 # "a Geran-type drone", "Kilo-class", "Shahed-style": a name before these names a model.

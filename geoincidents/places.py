@@ -208,6 +208,10 @@ class Resolver:
             base = self.gazetteer.lookup(admin.group("name"))
             areas = [e for e in base if e.feature == level] or \
                 [e for e in base if e.feature in ("admin1", "admin2")]
+            if not areas and admin.group("word").lower() == "region":
+                # "the Black Sea region", "the Tampa Bay region": no admin area of that name,
+                # the place it is named after.
+                return base
             return areas
         if not found:
             for query, features in _variants(name):

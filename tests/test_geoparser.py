@@ -379,3 +379,14 @@ def test_an_unknown_place_is_not_put_in_the_state_of_who_acted():
             "off the area.")
     found = by_text(parser.geoparse(text))
     assert found["Ain al-Asad"].country_iso3 == "IRQ"
+
+
+def test_the_x_region_is_the_admin_area_not_the_city():
+    from geoincidents.geoparser import default_geoparser
+
+    found = by_text(default_geoparser().geoparse(
+        "Air defences reported downing 32 drones over the Odesa region."))
+    assert found["Odesa region"].feature == "admin1" and found["Odesa region"].country_iso3 == "UKR"
+    # No admin area of that name: the place the region is named after.
+    found = by_text(default_geoparser().geoparse("Ships in the Black Sea region were warned."))
+    assert found["Black Sea region"].feature == "sea"

@@ -322,3 +322,17 @@ def test_an_unidentified_aircraft_named_later_a_drone_is_one_drone_incident(extr
             "said it was a drone, hit about 3 km inside Turkey near the town of Kilis.")
     (inc,) = extractor.extract(text, dt.date(2015, 10, 16), "t").incidents
     assert inc.object == "drone" and inc.location.name == "Kilis"
+
+
+def test_brought_down_is_an_incident_and_where_wreckage_was_taken_is_not_its_site(extractor):
+    text = ("Ten days after an F-22 brought down the Chinese balloon off the South Carolina coast "
+            "on Feb. 4, recovery crews said the pieces had been taken to the FBI laboratory in "
+            "Quantico, Virginia.")
+    (inc,) = extractor.extract(text, dt.date(2023, 2, 14), "t").incidents
+    assert inc.object == "balloon" and inc.date == dt.date(2023, 2, 4)
+    assert inc.location.name == "South Carolina"
+    # Responders sent to a place went to the site.
+    text = ("Officers were sent to Gardermoen in Ullensaker municipality on Monday night after "
+            "reports of drones close to the airport.")
+    (inc,) = extractor.extract(text, dt.date(2025, 9, 23), "t").incidents
+    assert inc.location is not None and inc.country_iso3 == "NOR"
