@@ -104,7 +104,7 @@ _ROUTE = re.compile(r"\b(?:(?:head\w*|fl(?:ew|ying|ies|y)|mov\w*|continu\w*|retu
 # Places of another event the report gives as context: "after an attack on the port of X",
 # "during a strike on X".
 _CONTEXT = re.compile(r"\b(?:after|following|during|amid|in)\s+(?:(?:a|an|the|its|their|"
-                      r"overnight|massive|large|russian|renewed)\s+){0,3}(?:\w+\s+)?"
+                      r"overnight|massive|large|russian|renewed)\s+){0,3}(?:[\w'’-]+\s+){0,3}"
                       r"(?:attacks?|strikes?|raids?|bombardments?|shelling|assaults?)\s+"
                       r"(?:on|against|of|in|near)\s+(?:the\s+)?(?:\w+\s+)?"
                       r"(?:(?:port|city|town|village|region) of\s+)?$", re.I)

@@ -382,6 +382,10 @@ class MentionFinder:
                     # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
+                elif _base_end(doc, ent.end) is not None \
+                        and self.gazetteer.has(_strip_det(ent.text)):
+                    # "Karup air base" with "Karup" tagged ORG or PERSON
+                    accept(ent.start, _base_end(doc, ent.end), "site", "pattern", "location")
                 elif label in ("ORG", "PERSON") and self._bare_airport(doc, ent.start, ent.end):
                     # "Drones shut Schiphol for an hour" (tagged PERSON): the airport
                     accept(ent.start, ent.end, "site", AIRPORT_OF, "location")
@@ -452,6 +456,14 @@ class MentionFinder:
                 i += 1
                 continue
             end = _compound_end(doc, i)
+            base_end = _base_end(doc, end)
+            if base_end is not None and not any(taken[i:base_end]) \
+                    and self.gazetteer.has(doc[i:end].text):
+                # "Karup air base", "the Kleine-Brogel air base": the base, named after its
+                # town, which the model left untagged.
+                accept(i, base_end, "site", "pattern", "location")
+                i = base_end
+                continue
             if (_after_settlement_noun(doc[i:end]) or _before_settlement_apposition(doc, end)
                     or _village_before_area(doc, i, end)) and not any(taken[i:end]):
                 # "the village of Wyryki-Wola": a place even when no gazetteer has it.
@@ -602,15 +614,15 @@ class MentionFinder:
                 and (doc[before.i - 1].lower_ in DIPLOMAT_NOUNS
                      or doc[before.i - 1].lower_.endswith("affaires")):
             return "actor"
+        if before is not None and before.i >= 1 and doc[before.i - 1].lower_ == "according" \
+                and before.lower_ == "to":
+            return "actor"  # "according to Ankara": who says so
         if before is not None and before.lower_ in ("to", "in", "at", "near", "inside",
                                                     "outside", "into", "over", "from"):
             return "location"
         if kind == "site":
             return "actor"
         if self._owner(span, kind):
-            return "actor"
-        if before is not None and before.i >= 1 and doc[before.i - 1].lower_ == "according" \
-                and before.lower_ == "to":
             return "actor"
         # "Moscow downplayed ...", "Kyiv has denied ...": a place as the subject of a verb stands
         # for its government; "Kyiv was hit" (passive) and "Poland borders" describe the place.
@@ -673,6 +685,16 @@ def _chunks(text: str, size: int):
                 end = cut + 1
         yield start, text[start:end]
         start = end
+
+
+def _base_end(doc, end: int) -> int | None:
+    """The end of "air base", "airbase", "airfield" or "air station" right after a name."""
+    words = [t.lower_ for t in doc[end:end + 2]]
+    if words[:1] in (["airbase"], ["airfield"]):
+        return end + 1
+    if words[:2] in (["air", "base"], ["air", "station"]):
+        return end + 2
+    return None
 
 
 def _after_settlement_noun(span) -> bool:

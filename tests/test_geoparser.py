@@ -390,3 +390,24 @@ def test_the_x_region_is_the_admin_area_not_the_city():
     # No admin area of that name: the place the region is named after.
     found = by_text(default_geoparser().geoparse("Ships in the Black Sea region were warned."))
     assert found["Black Sea region"].feature == "sea"
+
+
+@pytest.mark.parametrize("text,name,iso3", [
+    ("Drones were seen over and around Karup air base on Friday, police said.",
+     "Karup Airport", "DNK"),  # the base's airfield is the town's airport
+    ("Three drones were reported over the Kleine-Brogel air base overnight.",
+     "Kleine-Brogel", "BEL"),  # no airport entry: the town the base is named after
+])
+def test_an_air_base_named_after_its_town(text, name, iso3):
+    from geoincidents.geoparser import default_geoparser
+
+    (base,) = [p for p in default_geoparser().geoparse(text) if "air base" in p.text]
+    assert (base.name, base.country_iso3, base.role) == (name, iso3, "location")
+
+
+def test_according_to_a_capital_is_who_says_so():
+    from geoincidents.geoparser import default_geoparser
+
+    _, found = default_geoparser().finder.analyse(
+        "A Russian Su-34 crossed into Turkish airspace on Friday, according to Ankara.")
+    assert {m.text: m.role for m in found}["Ankara"] == "actor"

@@ -336,3 +336,10 @@ def test_brought_down_is_an_incident_and_where_wreckage_was_taken_is_not_its_sit
             "reports of drones close to the airport.")
     (inc,) = extractor.extract(text, dt.date(2025, 9, 23), "t").incidents
     assert inc.location is not None and inc.country_iso3 == "NOR"
+
+
+def test_the_attack_on_another_state_is_context_not_the_site(extractor):
+    text = ("CHISINAU - A drone crashed onto the roof of a house in northern Moldova on Tuesday "
+            "morning during Russia's latest large-scale attack on Ukraine, police said.")
+    (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
+    assert inc.country_iso3 == "MDA"
