@@ -5,7 +5,9 @@
 Without DIR: the development set (``tests/data/events``, used while building the clustering)
 and the held-out sets (``tests/data/events_heldout``, ``..._heldout2``, ``..._heldout3``, written
 apart and kept out of the development loop: only their figures are printed, not their misses,
-unless ``--held-out-failures``; each set's README says how it has been used so far). A DIR
+unless ``--held-out-failures``; each set's README says how it has been used so far; the
+newest, ``tests/data/events_heldout4``, is kept for the next final measurement: pass its path
+to measure it, once, and record that in its README). A DIR
 holds ``reports.jsonl`` (news reports, each with the true events it tells) and ``truth.jsonl``
 (the real incidents). Every report's incidents are
 extracted and clustered into events; printed: pairwise precision/recall and B-cubed F1 over the

@@ -16,6 +16,7 @@ reports give.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from geoincidents.gazetteer import haversine_km
+from geoincidents.gazetteer import haversine_km, normalize
 
 # Dates a report gives without a date of its own ("overnight", no date): the incident happened
 # up to this many days before publication.
@@ -50,6 +51,8 @@ _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|
                      r"(?:(?P<cons>consecutive|straight|successive)\s+)?"
                      r"(?:day|night|evening|morning|time)s?\b(?(cons)|\s+(?:in a row|running|"
                      r"straight))", re.I)
+_SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                    r"the weekend|the night of)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 # A report of an object in flight places one point of its path; one of it come down may be
 # this far along (a drone's night: Vilnius to Rukla, 80 km).
@@ -122,11 +125,13 @@ class Sighting:
     in_flight: bool = field(init=False, repr=False, compare=False, default=False)
     came_down: bool = field(init=False, repr=False, compare=False, default=False)
     strike: bool = field(init=False, repr=False, compare=False, default=False)
+    name_key: str = field(init=False, repr=False, compare=False, default="")
 
     def __post_init__(self) -> None:
         evidence = self.source.evidence or ""
         down = bool(_CAME_DOWN.search(evidence))
         object.__setattr__(self, "window", self._window())
+        object.__setattr__(self, "name_key", normalize(self.name) if self.name else "")
         object.__setattr__(self, "came_down", down)
         object.__setattr__(self, "in_flight", not down and bool(_IN_FLIGHT.search(evidence)))
         object.__setattr__(self, "strike", self.object in ("drone", "missile", "unknown")
@@ -138,6 +143,10 @@ class Sighting:
             evidence = self.source.evidence or ""
             if _FOUND.search(evidence):
                 return self.date - dt.timedelta(days=UNDATED_DAYS), self.date
+            if _SINCE.search(evidence) and self.source.published is not None \
+                    and self.source.published > self.date:
+                # "the drones flown over Kleine-Brogel since Friday": every night from then on
+                return self.date, self.source.published
             series = _SERIES.search(evidence)
             if series:
                 word = series.group("n").lower()
@@ -321,10 +330,19 @@ def _dates_agree(a: Sighting, b: Sighting) -> bool:
     return wa[0] - slack <= wb[1] and wb[0] - slack <= wa[1]
 
 
+def _same_name(a: Sighting, b: Sighting) -> bool:
+    """Two reports naming the same town or village the same days: the same place, whichever of
+    its namesakes each geocoded ("near Grindu" with no county is the Ialomița Grindu; "Larga"
+    with no district a Romanian Larga across the border from the Moldovan one)."""
+    return bool(a.name_key) and a.name_key == b.name_key and a.placed and b.placed
+
+
 def _same_place(a: Sighting, b: Sighting) -> bool:
     """Whether two reports' locations can be the same place."""
     if a.lat is None or b.lat is None:
         return True  # a report with no place contradicts none
+    if _same_name(a, b):
+        return True
     km = haversine_km(a.lat, a.lon, b.lat, b.lon)
     if km <= (a.uncertainty_km or 0.0) + (b.uncertainty_km or 0.0) + SAME_PLACE_KM:
         return True
@@ -391,6 +409,14 @@ def _affinity(s: Sighting, event: Event) -> float | None:
     # The first reports (an event forms round its best placed ones) speak for the rest: an
     # event of hundreds of reports costs no more to test than one of a dozen.
     members = event.members[:AFFINITY_MEMBERS]
+    twin = next((m for m in members if _same_name(s, m)), None)
+    if twin is not None and (twin.lat, twin.lon, twin.country_iso3) != \
+            (s.lat, s.lon, s.country_iso3):
+        # The event already placed the village this report names: judge the report there,
+        # not at the namesake its own geocoding chose.
+        s = dataclasses.replace(s, lat=twin.lat, lon=twin.lon, country_iso3=twin.country_iso3,
+                                precision=twin.precision, uncertainty_km=twin.uncertainty_km,
+                                area=twin.area)
     anchored = any(m.placed for m in members)
     for m in members:
         if anchored and not m.placed:
@@ -400,7 +426,9 @@ def _affinity(s: Sighting, event: Event) -> float | None:
             return None
         if s.rank <= 3 and m.rank <= 3 and s.lat is not None and m.lat is not None:
             km = haversine_km(s.lat, s.lon, m.lat, m.lon)
-            if km > (s.uncertainty_km or 0) + (m.uncertainty_km or 0) + SAME_PLACE_KM \
+            if _same_name(s, m):
+                km = 0.0
+            elif km > (s.uncertainty_km or 0) + (m.uncertainty_km or 0) + SAME_PLACE_KM \
                     and not _flight_and_fall(s, m):
                 return None
             score += 2.0 - km / 50.0

@@ -73,8 +73,9 @@ _SPEECH = re.compile(r"\b(?:said|says|told|tells|announced|stated|added|warned|v
                      r"ambassador|embassy|lawmakers|reporters|officials|prosecutors|court|ministry|"
                      r"government|politicians|leaders|diplomats|spokes\w*|denied|diverted|authorities|"
                      r"rerouted|redirected)\b", re.I)
-_SPOKEN_AFTER = re.compile(r"^\W*(?:\w+\W+)?(?:said|says|told|announced|stated|denied|warned|"
-                           r"added|confirmed|summoned|demanded)\b", re.I)
+# "the ministry in Warsaw said" (not "crashed in X, and summoned ...": another clause)
+_SPOKEN_AFTER = re.compile(r"^(?!\s*,\s*and\b)\W*(?:\w+\W+)?(?:said|says|told|announced|"
+                           r"stated|denied|warned|added|confirmed|summoned|demanded)\b", re.I)
 _HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likely", "presumably",
            "possibly", "reportedly", "claimed", "suspicion")
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
@@ -627,7 +628,11 @@ def _object(body: str) -> str:
 # that shut Munich's airport on Thursday", "In October, debris fell on Naslavcea", "two weeks
 # ago Gardermoen itself was shut"): background, not an incident of this report.
 _BACKGROUND = re.compile(
-    r"\b(?:followed|follows|following (?:similar|earlier|the)|came (?:\w+ ){0,3}after|"
+    # "The closure followed drone sightings that shut Munich's airport" (not "a helicopter
+    # followed them": tracking)
+    r"\b(?:(?:followed|follows)(?! (?:them|it|the (?:drones?|objects?|balloons?|aircraft|"
+    r"missiles?))\b)|"
+    r"following (?:similar|earlier|the)|came (?:\w+ ){0,3}after|"
     r"(?:days?|weeks?|months?|years?) (?:ago|earlier|before)|earlier (?:this|that|in the) "
     r"(?:week|month|year)|last (?:week|month|year)|in recent (?:days|weeks|months)|recently|"
     r"previously|like the one|similar to the|the latest in|since the start of|(?:a|the) "

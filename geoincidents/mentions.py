@@ -177,6 +177,9 @@ _AREA_WORDS = frozenset({"county", "province", "voivodeship", "voivodship", "obl
 _MODEL_WORDS = frozenset({"type", "class", "style", "series", "model", "variant"})
 
 
+# A dateline: a place in capitals at the start, perhaps with its area, then a dash.
+_DATELINE = re.compile(r"\s*(?P<name>[^\W\d_][^\W\d_'’.-]*(?:[ '’.-]+[^\W\d_]+)*)"
+                       r"(?P<area>,[^\n–—-]{1,60})?\s+[-–—]+\s+")
 # The label of a name that stands for its airport ("the airport in Aalborg").
 AIRPORT_OF = "airport-of"
 # A sentence about flying, where an airport's short name ("Gatwick") means the airport.
@@ -363,7 +366,23 @@ class MentionFinder:
             found.append(Mention(span.start_char, span.end_char, span.text, kind,
                                  role or self.role(span, kind), label, _sentence(span)))
 
-        for ent in doc.ents:
+        # "CUHUREȘTII DE JOS, Florești district - The drone ...": the dateline's place, in
+        # capitals the model rarely tags (and sometimes glues to the next name: "VILNIUS -
+        # Vilnius Airport").
+        ents = list(doc.ents)
+        head = _DATELINE.match(doc.text)
+        if head and head.group("name").isupper() and len(head.group("name")) > 2:
+            span = doc.char_span(head.start("name"), head.end("name"), alignment_mode="expand")
+            after = doc.char_span(head.end(), len(doc.text), alignment_mode="expand")
+            if span is not None and after is not None:
+                ents = self._split_dateline(ents, span, after.start)
+                entries = self.gazetteer.lookup(head.group("name").title(), codes=False)
+                # Only a place with its area ("KARUP, Viborg municipality"), the local paper's
+                # own town; a wire story's city ("KYIV -") is left to the model.
+                if head.group("area") and any(
+                        e.feature in ("city", "village", "admin1", "admin2") for e in entries):
+                    accept(span.start, span.end, "name", "dateline", "location")
+        for ent in ents:
             label = ent.label_
             if _FACILITY_SUFFIX.search(ent.text):
                 # "Munich Airport" (tagged PERSON or ORG as often as FAC): the place where
@@ -399,6 +418,24 @@ class MentionFinder:
         self._scan_gazetteer(doc, taken, blocked, accept)
         found.sort(key=lambda m: m.start)
         return found
+
+    def _split_dateline(self, ents, name, body_start: int) -> list:
+        """Entities with one glued across the dateline's dash cut in two: the dateline's name,
+        and the part after the dash when it is a place of its own ("Vilnius Airport"), not the
+        sentence's first word ("Tulcea county - Soldiers")."""
+        from spacy.tokens import Span
+
+        out = []
+        for ent in ents:
+            if not ent.start < body_start < ent.end:
+                out.append(ent)
+                continue
+            if ent.start <= name.start:
+                out.append(Span(ent.doc, name.start, name.end, label=ent.label_))
+            tail = Span(ent.doc, body_start, ent.end, label=ent.label_)
+            if _FACILITY_SUFFIX.search(tail.text) or self._strong(tail.text):
+                out.append(tail)
+        return out
 
     def _place_entity(self, ent, accept) -> None:
         text = _strip_det(ent.text)
@@ -517,11 +554,13 @@ class MentionFinder:
         return any(_strong_entry(e, text) for e in self.gazetteer.lookup(text, codes=False))
 
     def _settlement_after_locative(self, ent) -> bool:
-        """"the house in Wyryki-Wola" (tagged ORG): a hyphenated or multi-word name after
-        in/near/outside that the gazetteer holds as a town or village by exactly that name.
+        """"the house in Wyryki-Wola", "drones flown over Kleine-Brogel" (tagged ORG): a
+        hyphenated or multi-word name after in/near/outside/over/above that the gazetteer
+        holds as a town or village by exactly that name.
         (One plain word, "in Bush", is too often a person or a firm.)"""
         doc = ent.doc
-        if ent.start == 0 or doc[ent.start - 1].lower_ not in ("in", "near", "outside"):
+        if ent.start == 0 or doc[ent.start - 1].lower_ not in ("in", "near", "outside", "over",
+                                                                "above"):
             return False
         text = _strip_det(ent.text)
         if "-" not in text and " " not in text:

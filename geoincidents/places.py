@@ -184,6 +184,8 @@ class Resolver:
 
     def _candidates(self, text: str, mention: Mention) -> list[GazetteerEntry]:
         name = _clean(mention.text)
+        if mention.label == "dateline":
+            name = name.title()  # "KARUP" is Karup, not an abbreviation
         if mention.kind == "demonym":
             out = []
             for target in self.gazetteer.demonym(name):

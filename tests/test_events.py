@@ -17,10 +17,11 @@ NIGHT = D(2025, 9, 10)
 
 def s(doc, *, obj="drone", date=NIGHT, published=NIGHT, state="POL",
       lat=51.56, lon=23.36, precision="village", km=5.0, verdict="inside", attribution=None,
-      incident="1", url=None) -> Sighting:
+      incident="1", url=None, name=None) -> Sighting:
+    # Each place its own name unless given: two reports naming one village are one place.
     return Sighting(Source(doc, f"{doc}#{incident}", url, published, f"evidence of {doc}"), obj,
                     "RUS", attribution, date, state, state, True, verdict == "inside", verdict,
-                    10.0, lat, lon, precision, km, "Wyryki-Wola", 0.8)
+                    10.0, lat, lon, precision, km, name or f"place at {lat},{lon}", 0.8)
 
 
 def test_reports_of_one_night_join_and_another_state_the_same_night_does_not():
@@ -257,3 +258,40 @@ def test_event_clustering_on_the_evaluation_reports(extractor):
     assert score.matched >= 0.9 * score.incidents
     assert score.pairwise_precision >= 0.95 and score.bcubed_precision >= 0.95, score.failures
     assert score.pairwise_recall >= 0.95 and score.bcubed_recall >= 0.95, score.failures
+
+
+def test_since_a_weekday_covers_every_night_from_then_to_publication():
+    # "the drones flown over Kleine-Brogel since Friday", told on Monday: Friday to Monday.
+    since = dataclasses.replace(
+        s("since", date=D(2025, 10, 31), published=D(2025, 11, 3)),
+        source=Source("since", "since#1", None, D(2025, 11, 3),
+                      "The drones flown over the base since Friday looked like spying."))
+    assert since.window == (D(2025, 10, 31), D(2025, 11, 3))
+    sunday = s("sunday", date=D(2025, 11, 2), published=D(2025, 11, 2))
+    assert compatible(since, sunday)
+    plain = s("plain", date=D(2025, 10, 31), published=D(2025, 11, 3))
+    assert plain.window == (D(2025, 10, 31), D(2025, 10, 31))
+    assert not compatible(plain, sunday)
+
+
+def test_the_same_village_name_the_same_days_is_the_same_place():
+    # "near Grindu" geocoded to the namesake 125 km away; the same days, the same state.
+    tulcea = dataclasses.replace(s("a", state="ROU", lat=45.40, lon=28.22, precision="region",
+                                   km=31.5), name="Grindu")
+    namesake = dataclasses.replace(s("b", state="ROU", lat=44.77, lon=26.92, precision="region",
+                                     km=32.1), name="Grindu")
+    other = dataclasses.replace(namesake, name="Slobozia")
+    assert compatible(tulcea, namesake)
+    assert not compatible(tulcea, other)
+    assert len(cluster_events([tulcea, namesake])) == 1
+    # Across a border too: "Larga" geocoded to a Romanian Larga joins the Moldovan village's
+    # event, judged at the village the event placed, so a neighbouring village's report (3 km
+    # from the Moldovan Larga, 230 km from the Romanian one) does not keep it out.
+    larga = s("md", state="MDA", lat=48.37, lon=26.84, precision="village", km=3.0,
+              name="Larga", obj="missile")
+    pavlovca = s("md2", state="MDA", lat=48.38, lon=26.87, precision="village", km=3.0,
+                 name="Pavlovca", obj="missile")
+    romanian = s("ro", state="ROU", lat=46.35, lon=26.53, precision="city", km=2.0,
+                 name="Larga", obj="missile")
+    (event,) = cluster_events([larga, pavlovca, romanian])
+    assert event.report_count == 3

@@ -411,3 +411,27 @@ def test_according_to_a_capital_is_who_says_so():
     _, found = default_geoparser().finder.analyse(
         "A Russian Su-34 crossed into Turkish airspace on Friday, according to Ankara.")
     assert {m.text: m.role for m in found}["Ankara"] == "actor"
+
+
+def test_a_local_dateline_in_capitals_is_a_place():
+    from geoincidents.geoparser import default_geoparser
+
+    parser = default_geoparser()
+    found = by_text(parser.geoparse(
+        "CUHUREȘTII DE JOS, Florești district - The drone that landed on a house on Tuesday "
+        "carried no explosives, police said."))
+    assert found["CUHUREȘTII DE JOS"].country_iso3 == "MDA"
+    assert found["CUHUREȘTII DE JOS"].precision == "village"
+    # The name the model glued to the dateline is kept, and a bare wire dateline of no
+    # town is not a place.
+    found = by_text(parser.geoparse("VILNIUS - Vilnius Airport halted traffic on Wednesday."))
+    assert found["Vilnius Airport"].feature == "site"
+    assert by_text(parser.geoparse("NATO - The alliance said on Friday.")) == {}
+
+
+def test_a_hyphenated_village_over_which_drones_flew_is_a_place():
+    from geoincidents.geoparser import default_geoparser
+
+    found = by_text(default_geoparser().geoparse(
+        "The minister said the drones flown over Kleine-Brogel since Friday were spying."))
+    assert found["Kleine-Brogel"].country_iso3 == "BEL"

@@ -343,3 +343,19 @@ def test_the_attack_on_another_state_is_context_not_the_site(extractor):
             "morning during Russia's latest large-scale attack on Ukraine, police said.")
     (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
     assert inc.country_iso3 == "MDA"
+
+
+def test_a_helicopter_that_followed_the_drones_is_not_a_recalled_event(extractor):
+    text = ("PEER, Limburg - Four more drones were detected over the Kleine-Brogel air base on "
+            "Sunday evening, the mayor said, and a police helicopter followed them until they "
+            "disappeared. It was the third night in a row that drones had been seen there.")
+    (inc,) = extractor.extract(text, dt.date(2025, 11, 3), "t").incidents
+    assert inc.country_iso3 == "BEL" and inc.date == dt.date(2025, 11, 2)
+
+
+def test_a_village_before_a_new_clause_of_summons_is_still_the_site(extractor):
+    text = ("Moldova's foreign ministry condemned a grave violation of the country's airspace by "
+            "several drones, including the one that crashed in Cuhureștii de Jos, and summoned "
+            "the Russian ambassador.")
+    (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
+    assert inc.country_iso3 == "MDA" and inc.location.precision != "country"
