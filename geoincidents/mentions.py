@@ -55,6 +55,11 @@ MEDIA_NOUNS = frozenset("""
 newspaper newspapers daily dailies weekly paper tabloid broadcaster broadcasters radio television
 tv outlet outlets agency website portal magazine correspondent correspondents reporter reporters
 """.split())
+# Verbs whose object is a state addressed, not a place: "urged Russia", "accused Turkey".
+_ADDRESS_VERBS = frozenset("""
+urged urges urging warned warns warning accused accuses accusing summoned summons condemned
+condemns blamed blames criticised criticized criticises criticizes thanked thanks asked asks
+""".split())
 # "Russia's ambassador in Warsaw", "the US embassy in Kyiv", "chargé d'affaires in Warsaw":
 # a diplomat's post names the mission, where statements and summonses happen, not a site.
 DIPLOMAT_NOUNS = frozenset("""
@@ -649,6 +654,10 @@ class MentionFinder:
             return "actor"
         if kind == "name" and _before_noun(doc[span.end:span.end + 3], MEDIA_NOUNS, self.pos):
             return "actor"  # "a Warsaw newspaper reported"
+        if before is not None and (before.lower_ in _ADDRESS_VERBS or before.lower_ == "on"
+                                   and before.i >= 1 and doc[before.i - 1].lower_ in
+                                   ("called", "calls", "calling", "call")):
+            return "actor"  # "called on Russia to respect allied airspace", "urged Minsk"
         if before is not None and before.lower_ in ("in", "to") and before.i >= 1 \
                 and (doc[before.i - 1].lower_ in DIPLOMAT_NOUNS
                      or doc[before.i - 1].lower_.endswith("affaires")):

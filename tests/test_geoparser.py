@@ -435,3 +435,15 @@ def test_a_hyphenated_village_over_which_drones_flew_is_a_place():
     found = by_text(default_geoparser().geoparse(
         "The minister said the drones flown over Kleine-Brogel since Friday were spying."))
     assert found["Kleine-Brogel"].country_iso3 == "BEL"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Stoltenberg called on Russia on Saturday to respect allied airspace.", "Russia"),
+    ("Syria accused Turkey of blatant aggression after the shootdown.", "Turkey"),
+    ("The ministry urged Belarus to stop the balloons.", "Belarus"),
+])
+def test_a_state_addressed_is_an_actor_not_a_place(text, name):
+    from geoincidents.geoparser import default_geoparser
+
+    _, found = default_geoparser().finder.analyse(text)
+    assert {m.text: m.role for m in found}[name] == "actor"
