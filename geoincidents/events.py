@@ -380,7 +380,14 @@ def _states_agree(a: Sighting, b: Sighting) -> bool:
     # placed in the other are two incidents, even the same night a few km apart: the attack
     # on a Ukrainian port, and the debris across the river in Romania.
     placed = a.placed + b.placed
-    if placed == 0:
+    # A state's aircraft over two neighbours is two violations, each reported by the state it
+    # violated ("Danish airspace" east of Bornholm, "Swedish airspace" off Blekinge the same
+    # evening): a whole-state report of an aircraft joins the neighbour's only as below. (A
+    # drone or missile reported as "Ukraine" beside the debris across the border is one; and
+    # an aircraft placed over its own state, the village opposite, violated only the other.)
+    own = {a.actor_iso3, b.actor_iso3} - {None}
+    if placed == 0 or placed == 1 and a.object == b.object == "aircraft" \
+            and a.country_iso3 not in own and b.country_iso3 not in own:
         # Two reports of whole states: one flight only if one names the other's state ("its
         # Su-24 stayed over Syrian territory and never crossed into Turkey"; "downed near the
         # Syrian border" against "Turkish airspace").

@@ -119,6 +119,12 @@ _EARLIER = re.compile(r"\b(?:(?:an?|one|two|three|four|five|six|seven|several|a 
 _TAKEN_TO = re.compile(r"\b(?:taken|brought|transported|shipped|delivered|carried|flown|"
                        r"evacuated)\s+(?:back\s+)?to\b(?!.*\b(?:crash\w*|fell|hit|exploded|"
                        r"landed|came)\b)")
+# "never crossed into Turkey", "had not entered Turkish airspace", "did not violate".
+_DENIED_ENTRY = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+){0,2}(?:cross\w*|enter\w*|"
+                           r"violat\w*|flew|fl[yo]\w*|been)\s+(?:in(?:to)?\s+|over\s+)?"
+                           r"(?:the\s+)?$", re.I)
+_BORDER_WITH = re.compile(r"\bborder with\s+(?:the\s+)?$", re.I)
+_BORDER_OF = re.compile(r"\s*(?:'s|’s)?\s+(?:border|frontier)\b", re.I)
 _CAPITAL_AFTER = re.compile(r"\s+capital\b", re.I)
 _RECALLED = re.compile(r"\bthe\s+$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
@@ -149,9 +155,10 @@ class Incident:
     membership_date: dt.date
     sentences: tuple[tuple[int, int], ...] = ()
     area: Region | None = None  # the location as a region (the point is inside it)
-    # The states the incident's sentences name as places ("never crossed into Turkey", "on the
-    # Syrian border"), the chosen one first: a report placed in one of two neighbours can speak
-    # of a flight across their border.
+    # The incident's state first, then the states its sentences deny it entered ("never crossed
+    # into Turkey", "had not entered Turkish airspace") or put it on the border of ("on the
+    # Syrian border"): a report placed in one of two neighbours that speaks of the other's
+    # incident (a flight reported from both sides is not two violations).
     states: tuple[str, ...] = ()
 
 
@@ -389,6 +396,10 @@ class IncidentExtractor:
         after = text[m.end:m.end + 30].lower()
         words = re.findall(r"[\w'’-]+", before.lower())
         score = 0.0
+        if _DENIED_ENTRY.search(before):
+            # "had not entered Turkish airspace", "did not enter Taiwan's territorial
+            # airspace": a place named only to be denied is not where it happened.
+            return -2.0
         if m.kind == "demonym" and re.match(r"\s*(?:air\s*space|airspace|territory|soil|skies)",
                                             after):
             score += 6
@@ -461,7 +472,10 @@ class IncidentExtractor:
         s0, s1 = draft.sentences[0]
         head = _DATELINE_HEAD.match(text)  # "MOSCOW -" is where the report was filed
         named = [p.country_iso3 for m, p in pairs if m.role == "location"
-                 and p.country_iso3 is not None and m.start >= (head.end() if head else 0)]
+                 and p.country_iso3 is not None and m.start >= (head.end() if head else 0)
+                 and (_DENIED_ENTRY.search(text[max(0, m.start - 50):m.start])
+                      or _BORDER_OF.match(text, m.end)
+                      or _BORDER_WITH.search(text, max(0, m.start - 20), m.start))]
         return Incident(
             incident_id=f"{doc_id}#{n}", object=draft.obj, actor_iso3=draft.actor,
             attribution=draft.attribution, location=place, date=day, date_text=day_text,

@@ -59,6 +59,7 @@ tv outlet outlets agency website portal magazine correspondent correspondents re
 _ADDRESS_VERBS = frozenset("""
 urged urges urging warned warns warning accused accuses accusing summoned summons condemned
 condemns blamed blames criticised criticized criticises criticizes thanked thanks asked asks
+told tells telling informed informs notified
 """.split())
 # "Russia's ambassador in Warsaw", "the US embassy in Kyiv", "chargé d'affaires in Warsaw":
 # a diplomat's post names the mission, where statements and summonses happen, not a site.

@@ -295,3 +295,34 @@ def test_the_same_village_name_the_same_days_is_the_same_place():
                  name="Larga", obj="missile")
     (event,) = cluster_events([larga, pavlovca, romanian])
     assert event.report_count == 3
+
+
+def test_one_aircraft_over_two_neighbours_is_two_violations():
+    # "Danish airspace" east of Bornholm and "Swedish airspace" off Blekinge, the same evening:
+    # each state reports its own violation.
+    denmark = s("dk", obj="aircraft", state="DNK", precision="country", lat=56.0, lon=10.0,
+                km=363)
+    sweden = s("se", obj="aircraft", state="SWE", precision="region", lat=55.54, lon=14.6,
+               km=77)
+    assert not compatible(denmark, sweden)
+    # A drone reported as a whole state beside a report placed across its border is one
+    # incident (a misread "Ukraine" beside the debris in Moldova), as before.
+    assert compatible(dataclasses.replace(denmark, object="drone"),
+                      dataclasses.replace(sweden, object="drone"))
+    # An aircraft placed over its own state (the village opposite) violated only the other.
+    opposite = s("ru", obj="aircraft", state="RUS", precision="village", lat=54.64, lon=22.73,
+                 km=2)
+    lithuania = s("lt", obj="aircraft", state="LTU", precision="country", lat=56.0, lon=24.0,
+                  km=235)
+    assert compatible(opposite, lithuania)
+
+
+def test_only_a_denied_entry_or_a_border_names_the_other_state(extractor):
+    text = ("A Russian AN-30 violated Swedish airspace on Friday evening after it had flown east "
+            "of the Danish island of Bornholm.")
+    (inc,) = extractor.extract(text, D(2022, 4, 30), "se").incidents
+    assert inc.states == ("SWE",)
+    text = ("Syria said its jet had not entered Turkish airspace and was downed over Syrian "
+            "territory on Sunday.")
+    (inc,) = extractor.extract(text, D(2014, 3, 23), "sy").incidents
+    assert set(inc.states) == {"SYR", "TUR"}

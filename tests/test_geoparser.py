@@ -441,6 +441,7 @@ def test_a_hyphenated_village_over_which_drones_flew_is_a_place():
     ("Stoltenberg called on Russia on Saturday to respect allied airspace.", "Russia"),
     ("Syria accused Turkey of blatant aggression after the shootdown.", "Turkey"),
     ("The ministry urged Belarus to stop the balloons.", "Belarus"),
+    ("Russia denied it, telling Stockholm its aircraft had not been there.", "Stockholm"),
 ])
 def test_a_state_addressed_is_an_actor_not_a_place(text, name):
     from geoincidents.geoparser import default_geoparser
