@@ -37,7 +37,8 @@ OBJECTS = (
                  r"mig-\d+s?|su-\d+s?|tu-\d+s?|il-\d+s?|an-\d+s?|f-\d+s?"),
     # "an unidentified aircraft" is what a military statement calls an object it has not yet
     # named (often a drone): not a crewed aircraft.
-    ("unknown", r"(?:unidentified |unknown |flying )objects?|(?:unidentified|unknown) aircraft"),
+    ("unknown", r"(?:unidentified |unknown |flying |aerial )objects?|"
+                r"(?:unidentified|unknown) aircraft"),
 )
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
 _EVENT_RE = re.compile(
@@ -265,7 +266,7 @@ class IncidentExtractor:
                         d.actor, d.attribution = inherit.actor, inherit.attribution
                 drafts += found
                 inherit = found[0] if found else inherit
-        merged = _merge(_continued(text, _foreground(text, drafts)))
+        merged = _merge(_continued(text, _foreground(text, drafts, published)))
         incidents = []
         for n, draft in enumerate(merged, start=1):
             pairs = []
@@ -407,7 +408,7 @@ class IncidentExtractor:
                 re.search(r"\b(?:airspace|territory) of\s+(?:the\s+)?$", before.lower()):
             score += 6
         elif re.search(r"\b(?:village|town|city|hamlet|commune|gmina|municipality|port|airport|"
-                       r"base|airfield) of\s+$",
+                       r"base|airfield|coast) of\s+$",
                        before.lower()):
             score += 5
         elif any(w in _LOCATIVE for w in words[-5:]):
@@ -641,27 +642,42 @@ def _object(body: str) -> str:
 # A sentence about an earlier event the report recalls ("The closure followed drone sightings
 # that shut Munich's airport on Thursday", "In October, debris fell on Naslavcea", "two weeks
 # ago Gardermoen itself was shut"): background, not an incident of this report.
+# "in September 2014", "in 2022": a month or a year, the dates module reads days only.
+_IN_YEAR = re.compile(r"\bin\s+(?:(?:early|mid|late)[\s-]+)?(?:(?:January|February|March|April|"
+                      r"May|June|July|August|September|October|November|December)\s+)?"
+                      r"((?:19|20)\d\d)\b")
 _BACKGROUND = re.compile(
     # "The closure followed drone sightings that shut Munich's airport" (not "a helicopter
     # followed them": tracking)
-    r"\b(?:(?:followed|follows)(?! (?:them|it|the (?:drones?|objects?|balloons?|aircraft|"
-    r"missiles?))\b)|"
+    r"\b(?:(?:followed|follows)(?! (?:them|it|before|until|as|for|along|the (?:drones?|"
+    r"objects?|balloons?|aircraft|missiles?))\b)|"
     r"following (?:similar|earlier|the)|came (?:\w+ ){0,3}after|"
     r"(?:days?|weeks?|months?|years?) (?:ago|earlier|before)|earlier (?:this|that|in the) "
     r"(?:week|month|year)|last (?:week|month|year)|in recent (?:days|weeks|months)|recently|"
     r"previously|like the one|similar to the|the latest in|since the start of|(?:a|the) "
     r"(?:previous|similar|earlier) (?:incident|case|closure|incursion)|has been (?:closed|shut)|"
-    r"had been (?:closed|shut)|(?:first|second|third) (?:such|time|incident) (?:since|in)|"
+    r"had been (?:closed|shut)|"
+    r"(?:was|were) last (?:violated|breached|entered)|"
+    r"(?:first|second|third) (?:such|time|incident) (?:since|in)|"
     r"(?:has|have|had) also (?:had|seen|reported)|had (?:\w+ )?(?:attacked|struck|targeted|"
     r"bombed|shelled))\b",
     re.I)
 BACKGROUND_DAYS = 3  # a date this much before the lead's is another event's
 
 
-def _foreground(text: str, drafts: list[_Draft]) -> list[_Draft]:
+def _foreground(text: str, drafts: list[_Draft],
+                published: dt.date | None = None) -> list[_Draft]:
     """The drafts of this report's own incidents: after the lead (the first placed one), a
-    sentence that recalls an earlier event, by its words or by its date, is left out."""
-    recalled = [bool(_BACKGROUND.search(text[d.sentence[0]:d.sentence[1]])) for d in drafts]
+    sentence that recalls an earlier event, by its words or by its date (a day, or a year
+    before the publication's: "in September 2014"), is left out."""
+    def recalls(d: _Draft) -> bool:
+        body = text[d.sentence[0]:d.sentence[1]]
+        if _BACKGROUND.search(body):
+            return True
+        years = [int(y) for y in _IN_YEAR.findall(body)]
+        return bool(published and years and not d.dates and max(years) < published.year)
+
+    recalled = [recalls(d) for d in drafts]
     own = [d for d, r in zip(drafts, recalled) if not r]
     if not own:
         return drafts  # every sentence recalls: the report is about those events

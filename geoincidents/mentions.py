@@ -403,7 +403,8 @@ class MentionFinder:
             elif label in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 if _after_settlement_noun(ent) or _before_settlement_apposition(doc, ent.end) \
                         or _village_before_area(doc, ent.start, ent.end) \
-                        or self._settlement_after_locative(ent):
+                        or self._settlement_after_locative(ent) \
+                        or _area_of(doc, ent.start, ent.end) and self.gazetteer.has(ent.text):
                     # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
@@ -734,6 +735,18 @@ def _chunks(text: str, size: int):
                 end = cut + 1
         yield start, text[start:end]
         start = end
+
+
+def _area_of(doc, start: int, end: int) -> bool:
+    """"disappeared over the Tomaszów Lubelski area": a name between a locative (and "the")
+    and "area" or "region" is the place the area is named after (spaCy often tags it
+    PERSON)."""
+    if end >= len(doc) or doc[end].lower_ not in ("area", "region"):
+        return False
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _LOCATIVE | {"around", "across", "above"}
 
 
 def _base_end(doc, end: int) -> int | None:

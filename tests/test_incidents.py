@@ -359,3 +359,22 @@ def test_a_village_before_a_new_clause_of_summons_is_still_the_site(extractor):
             "the Russian ambassador.")
     (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
     assert inc.country_iso3 == "MDA" and inc.location.precision != "country"
+
+
+def test_an_aerial_object_that_disappeared_over_an_area_is_an_incident(extractor):
+    text = ("Poland's operational command said it had ended the search for the aerial object "
+            "that entered the country from Ukraine on Aug. 26. The object, which three radars "
+            "followed before it disappeared over the Tomaszów Lubelski area, may have flown "
+            "back out of Polish airspace, the command said.")
+    incs = extractor.extract(text, dt.date(2024, 9, 5), "t").incidents
+    assert [i.object for i in incs] == ["unknown"] and incs[0].date == dt.date(2024, 8, 26)
+    assert incs[0].country_iso3 == "POL" and incs[0].location.precision != "country"
+
+
+def test_an_incursion_recalled_by_its_year_is_background(extractor):
+    text = ("KARLSKRONA - The Russian AN-30 crossed into Swedish airspace off the coast of "
+            "Blekinge on Friday evening, the armed forces said. Sweden's airspace was last "
+            "violated in March, east of Gotland; in September 2014 two Su-24 bombers flew into "
+            "it south of Öland.")
+    (inc,) = extractor.extract(text, dt.date(2022, 5, 1), "t").incidents
+    assert inc.location.name == "Blekinge län" and inc.date == dt.date(2022, 4, 29)
