@@ -55,6 +55,10 @@ MEDIA_NOUNS = frozenset("""
 newspaper newspapers daily dailies weekly paper tabloid broadcaster broadcasters radio television
 tv outlet outlets agency website portal magazine correspondent correspondents reporter reporters
 """.split())
+# "US-run", "Russian-made", "Iranian-designed": a state's hand in a thing, not a place.
+_MADE_BY = frozenset("""
+run made built owned operated designed led backed supplied manufactured produced controlled
+""".split())
 # Verbs whose object is a state addressed, not a place: "urged Russia", "accused Turkey".
 _ADDRESS_VERBS = frozenset("""
 urged urges urging warned warns warning accused accuses accusing summoned summons condemned
@@ -656,6 +660,9 @@ class MentionFinder:
             return "actor"
         if kind == "name" and _before_noun(doc[span.end:span.end + 3], MEDIA_NOUNS, self.pos):
             return "actor"  # "a Warsaw newspaper reported"
+        if after is not None and after.text == "-" and span.end + 1 < len(doc) \
+                and doc[span.end + 1].lower_ in _MADE_BY:
+            return "actor"  # "the US-run bases", "a Russian-made Orlan-10": who owns or made it
         if before is not None and (before.lower_ in _ADDRESS_VERBS or before.lower_ == "on"
                                    and before.i >= 1 and doc[before.i - 1].lower_ in
                                    ("called", "calls", "calling", "call")):

@@ -43,7 +43,11 @@ _LANDED = re.compile(r"\b(?:crash\w*|came down|fell|found|landed|hit|struck|expl
                      r"downed|impact\w*|smashed|damag\w*)\b", re.I)
 _CROSSED_WITH = re.compile(r"\b(?:from|back into|back to|back over|back toward|back towards|"
                            r"returned to|returning to)\s+(?:the\s+)?$", re.I)
-_FROM = re.compile(r"\b(?:from|out of|via)\s+(?:the\s+)?$", re.I)
+# One of two neighbours it may have come from ("from Russian or Latvian airspace"): no one
+# border to place it along.
+_OR_AFTER = re.compile(r"\s+or\s+")
+_OR_BEFORE = re.compile(r"\bor\s+$")
+_FROM = re.compile(r"\b(?:from|out of|via)\s+(?:the\s+)?(?:[\w-]+\s+(?:or|and)\s+)?$", re.I)
 _BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b(?!\s*(?:guards?|police|"
                            r"service|force|agency|control|officers?|troops))", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
@@ -324,7 +328,9 @@ class RegionBuilder:
             if not (sentence[0] <= m.start < sentence[1]) or p.precision != "country" \
                     or not p.country_iso3 or p.country_iso3 == state:
                 continue
-            if not _CROSSED_WITH.search(text[max(sentence[0], m.start - 30):m.start]):
+            if not _CROSSED_WITH.search(text[max(sentence[0], m.start - 30):m.start]) \
+                    or _OR_AFTER.match(text, m.end) \
+                    or _OR_BEFORE.search(text[max(sentence[0], m.start - 5):m.start]):
                 continue
             band = self.areas.border_band(state, p.country_iso3, NEAR_BORDER_KM)
             if band is not None:

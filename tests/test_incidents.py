@@ -378,3 +378,25 @@ def test_an_incursion_recalled_by_its_year_is_background(extractor):
             "it south of Öland.")
     (inc,) = extractor.extract(text, dt.date(2022, 5, 1), "t").incidents
     assert inc.location.name == "Blekinge län" and inc.date == dt.date(2022, 4, 29)
+
+
+def test_either_of_two_origins_places_it_along_neither_border(extractor):
+    # "from Russian or Latvian airspace": not in Latvia, and not near the Russian border only.
+    text = ("The drone came down at around 4 a.m. on Sunday and may have entered Estonia from "
+            "Russian or Latvian airspace.")
+    (inc,) = extractor.extract(text, dt.date(2025, 8, 26), "t").incidents
+    assert inc.country_iso3 == "EST" and inc.location.precision == "country"
+    (inc,) = extractor.extract("A drone entered Poland from Belarus on Sunday.",
+                               dt.date(2025, 8, 26), "t").incidents
+    assert "border with Belarus" in (inc.location.note or "")
+
+
+def test_a_made_or_run_state_is_an_actor_and_an_unmanned_aircraft_a_drone(extractor):
+    text = ("LAKENHEATH, Suffolk - Drones were seen again over the US-run bases overnight, the "
+            "Air Force said.")
+    (inc,) = extractor.extract(text, dt.date(2024, 11, 26), "t").incidents
+    assert inc.country_iso3 == "GBR"  # the local dateline, not the United States
+    text = ("The object that came down near Šumskas on Thursday was a makeshift unmanned "
+            "aircraft of plywood and foam.")
+    (inc,) = extractor.extract(text, dt.date(2025, 7, 10), "t").incidents
+    assert inc.object == "drone"
