@@ -53,6 +53,10 @@ _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|
                      r"straight))", re.I)
 _SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
                     r"the weekend|the night of)\b", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_RANGE = re.compile(
+    rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<d2>\d{{1,2}})\b(?!\s*(?:km|m\b|%))"
+    rf"|\b(?P<e1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<e2>\d{{1,2}})\s+{_MONTH}", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 # A report of an object in flight places one point of its path; one of it come down may be
 # this far along (a drone's night: Vilnius to Rukla, 80 km).
@@ -147,6 +151,15 @@ class Sighting:
                     and self.source.published > self.date:
                 # "the drones flown over Kleine-Brogel since Friday": every night from then on
                 return self.date, self.source.published
+            span = _DAY_RANGE.search(evidence)
+            first, last = (int(span.group("d1") or span.group("e1")),
+                           int(span.group("d2") or span.group("e2"))) if span else (0, 0)
+            if first == self.date.day < last <= 31:
+                # "between Nov. 20 and 22", "the nights of 20-22 November": every night of it
+                try:
+                    return self.date, self.date.replace(day=last)
+                except ValueError:
+                    pass
             series = _SERIES.search(evidence)
             if series:
                 word = series.group("n").lower()

@@ -326,3 +326,17 @@ def test_only_a_denied_entry_or_a_border_names_the_other_state(extractor):
             "territory on Sunday.")
     (inc,) = extractor.extract(text, D(2014, 3, 23), "sy").incidents
     assert set(inc.states) == {"SYR", "TUR"}
+
+
+def test_a_range_of_nights_covers_each_of_them():
+    def told(text, day):
+        return dataclasses.replace(s("r", date=day, published=D(2025, 11, 19)),
+                                   source=Source("r", "r#1", None, D(2025, 11, 19), text))
+
+    assert told("Between Nov. 20 and 22, 2024, swarms of drones were reported near the base.",
+                D(2024, 11, 20)).window == (D(2024, 11, 20), D(2024, 11, 22))
+    assert told("Drones flew over the base on the nights of 20-22 November.",
+                D(2024, 11, 20)).window == (D(2024, 11, 20), D(2024, 11, 22))
+    # Numbers that are no days: one night.
+    assert told("Between 10 and 20 drones flew over the base on Nov. 10.",
+                D(2024, 11, 10)).window == (D(2024, 11, 10), D(2024, 11, 10))
