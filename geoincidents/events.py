@@ -47,7 +47,8 @@ _FIND_OF = re.compile(rf"\b(?:{_DEBRIS}|parts|missiles?|drones?|rockets?|balloon
                       rf"(?:{_DEBRIS})\b", re.I)
 # "the third evening in a row", "for a second consecutive night": one event over several
 # nights (a series of closures), so the report covers the nights before its date too.
-_SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|\d)(?:st|nd|rd|th)?\s+"
+_SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|two|three|four|five|six|"
+                     r"seven|\d)(?:st|nd|rd|th)?\s+"
                      r"(?:(?P<cons>consecutive|straight|successive)\s+)?"
                      r"(?:day|night|evening|morning|time)s?\b(?(cons)|\s+(?:in a row|running|"
                      r"straight))", re.I)
@@ -57,7 +58,8 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY_RANGE = re.compile(
     rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<d2>\d{{1,2}})\b(?!\s*(?:km|m\b|%))"
     rf"|\b(?P<e1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<e2>\d{{1,2}})\s+{_MONTH}", re.I)
-_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # A report of an object in flight places one point of its path; one of it come down may be
 # this far along (a drone's night: Vilnius to Rukla, 80 km).
 _IN_FLIGHT = re.compile(r"\b(?:flew|flying|seen over|spotted over|tracked|contact (?:was|had "
@@ -147,10 +149,17 @@ class Sighting:
             evidence = self.source.evidence or ""
             if _FOUND.search(evidence):
                 return self.date - dt.timedelta(days=UNDATED_DAYS), self.date
-            if _SINCE.search(evidence) and self.source.published is not None \
-                    and self.source.published > self.date:
-                # "the drones flown over Kleine-Brogel since Friday": every night from then on
-                return self.date, self.source.published
+            since = _SINCE.search(evidence)
+            if since and self.source.published is not None:
+                # "the drones flown over Kleine-Brogel since Friday", "seen again overnight,
+                # after three nights running since last Wednesday": every night from then on
+                from geoincidents.dates import find_dates
+
+                told = find_dates(evidence[since.start():since.end()], self.source.published)
+                start = min([d.day for d in told if d.day is not None] + [self.date])
+                end = max(self.date, self.source.published)
+                if start < end:
+                    return start, end
             span = _DAY_RANGE.search(evidence)
             first, last = (int(span.group("d1") or span.group("e1")),
                            int(span.group("d2") or span.group("e2"))) if span else (0, 0)

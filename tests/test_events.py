@@ -340,3 +340,16 @@ def test_a_range_of_nights_covers_each_of_them():
     # Numbers that are no days: one night.
     assert told("Between 10 and 20 drones flew over the base on Nov. 10.",
                 D(2024, 11, 10)).window == (D(2024, 11, 10), D(2024, 11, 10))
+
+
+def test_seen_again_after_nights_running_since_a_weekday_reaches_back_to_it():
+    def told(text, day, published):
+        return dataclasses.replace(s("r", date=day, published=published),
+                                   source=Source("r", "r#1", None, published, text))
+
+    again = told("Drones were seen again over the bases overnight, after sightings on three "
+                 "nights running since last Wednesday.", D(2024, 11, 26), D(2024, 11, 26))
+    assert again.window == (D(2024, 11, 20), D(2024, 11, 26))
+    running = told("Drones were seen over the base for three nights running.", D(2024, 11, 22),
+                   D(2024, 11, 23))
+    assert running.window == (D(2024, 11, 20), D(2024, 11, 22))
