@@ -54,6 +54,7 @@ _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|two|three
                      r"straight))", re.I)
 _SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
                     r"the weekend|the night of)\b", re.I)
+_WEEK = re.compile(r"\bweeks?\b", re.I)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY_RANGE = re.compile(
     rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<d2>\d{{1,2}})\b(?!\s*(?:km|m\b|%))"
@@ -124,7 +125,8 @@ class Sighting:
     name: str | None
     confidence: float
     area: Any = None  # shapely geometry (x = lon) of the incident's region, if any
-    states: tuple[str, ...] = ()  # the states its sentences name as places
+    states: tuple[str, ...] = ()  # the states it denies entering or puts it on the border of
+    date_text: str | None = None  # the words the date was read from ("last week")
     # Read from the evidence once (clustering compares a report many times).
     window: tuple[dt.date, dt.date] | None = field(init=False, repr=False, compare=False,
                                                    default=None)
@@ -147,6 +149,12 @@ class Sighting:
         """The days the incident can have happened on."""
         if self.date is not None:
             evidence = self.source.evidence or ""
+            if self.date_text and _WEEK.search(self.date_text):
+                # "last week": a week, not the day seven days before publication
+                end = self.date + dt.timedelta(days=6)
+                if self.source.published is not None:
+                    end = min(end, self.source.published)
+                return self.date - dt.timedelta(days=6), max(end, self.date)
             if _FOUND.search(evidence):
                 return self.date - dt.timedelta(days=UNDATED_DAYS), self.date
             since = _SINCE.search(evidence)
@@ -205,7 +213,8 @@ def sighting(incident, doc_id: str, url: str | None = None,
         area.precision if area is not None else (loc.precision if loc else None),
         area.radius_km if area is not None else (loc.uncertainty_km if loc else None),
         loc.name if loc else None, incident.confidence,
-        area.geometry if area is not None else None, tuple(getattr(incident, "states", ())))
+        area.geometry if area is not None else None, tuple(getattr(incident, "states", ())),
+        getattr(incident, "date_text", None))
 
 
 @dataclass

@@ -353,3 +353,12 @@ def test_seen_again_after_nights_running_since_a_weekday_reaches_back_to_it():
     running = told("Drones were seen over the base for three nights running.", D(2024, 11, 22),
                    D(2024, 11, 23))
     assert running.window == (D(2024, 11, 20), D(2024, 11, 22))
+
+
+def test_last_week_is_a_week_not_the_day_seven_days_before():
+    week = dataclasses.replace(s("w", date=D(2024, 11, 17), published=D(2024, 11, 24)),
+                               date_text="last week")
+    assert week.window == (D(2024, 11, 11), D(2024, 11, 23))
+    assert compatible(week, s("fri", date=D(2024, 11, 22), published=D(2024, 11, 22)))
+    day = s("d", date=D(2024, 11, 17), published=D(2024, 11, 24))
+    assert not compatible(day, s("fri", date=D(2024, 11, 22), published=D(2024, 11, 22)))
