@@ -205,3 +205,24 @@ def test_module_entry_point_and_real_process():
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == ["Error: Invalid value for LAT: 100 is outside "
                                                "[-90, 90]"]
+
+
+def test_the_cli_puts_the_callers_signal_handlers_back():
+    """Run in a caller's process (a test, a notebook), the CLI's SIGTERM/SIGINT handlers last
+    only as long as the command: processes the caller forks later are not left with them."""
+    import signal
+
+    from click.testing import CliRunner
+
+    from geoincidents.cli.main import cli
+
+    def mine(signum, frame):
+        pass
+
+    before = signal.signal(signal.SIGTERM, mine)
+    try:
+        CliRunner().invoke(cli, ["check", "--help"])
+        assert signal.getsignal(signal.SIGTERM) is mine
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -201,8 +201,14 @@ def test_lookup_in_a_60k_store_is_fast_and_concurrent(big_store):
     assert gaz.lookup("Wola 59999")[0].population == 59_999 % 3000
     # Worker processes read the store at once (forked after the parent used it, and fresh).
     chunks = [(big_store, names[i::4]) for i in range(4)]
-    with multiprocessing.get_context("fork").Pool(4) as pool:
-        results = pool.map(_lookups, chunks)
+    # Workers are let finish (close, join) rather than terminated: a signal handler left in
+    # the test process by another test could keep a terminated worker alive.
+    pool = multiprocessing.get_context("fork").Pool(4)
+    try:
+        results = pool.map_async(_lookups, chunks).get(timeout=600)
+    finally:
+        pool.close()
+        pool.join()
     assert sorted(sum(results, [])) == sorted(e.gazetteer_id for n in names
                                               for e in gaz.lookup(n)[:1])
 

@@ -36,8 +36,18 @@ class Group(click.Group):
             click.echo("Error: missing command (see geoincidents --help)", err=True)
             sys.exit(2)
         # A terminated run (SIGTERM) unwinds like Ctrl-C, so temporary output files are removed.
-        signal.signal(signal.SIGTERM, _terminate)
-        signal.signal(signal.SIGINT, _interrupt)
+        # The handlers are put back afterwards: a caller running the CLI in its own process (a
+        # test, a notebook) keeps its own, and processes it forks later are not left with ours.
+        previous = signal.signal(signal.SIGTERM, _terminate), signal.signal(signal.SIGINT,
+                                                                             _interrupt)
+        try:
+            self._run(args, prog_name, complete_var, **extra)
+        finally:
+            for signum, handler in zip((signal.SIGTERM, signal.SIGINT), previous):
+                if handler is not None:  # None: set outside Python, nothing to put back
+                    signal.signal(signum, handler)
+
+    def _run(self, args, prog_name, complete_var, **extra):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as err:
