@@ -474,7 +474,12 @@ def _affinity(s: Sighting, event: Event) -> float | None:
         score += 1.0 if s.date is not None and s.date == m.date else 0.0
         # The state a report names weighs more than the same day: "Romania" that night is
         # the Romanian event, not the strike across the river the same date.
-        score += 1.5 if s.country_iso3 == m.country_iso3 else 0.0
+        score += 1.5 if s.country_iso3 is not None and s.country_iso3 == m.country_iso3 \
+            else 0.0
+        if s.date is None and s.window is not None and m.window is not None:
+            # An undated report (a find "near Pepeni", weeks of possible days) is most likely
+            # about the latest incident it fits, not one months before its publication.
+            score -= max((s.window[1] - m.window[1]).days, 0) / 30.0
     return score / len(members)
 
 

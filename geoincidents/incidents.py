@@ -38,7 +38,8 @@ OBJECTS = (
                  r"mig-\d+s?|su-\d+s?|tu-\d+s?|il-\d+s?|an-\d+s?|f-\d+s?"),
     # "an unidentified aircraft" is what a military statement calls an object it has not yet
     # named (often a drone): not a crewed aircraft.
-    ("unknown", r"(?:unidentified |unknown |flying |aerial )objects?|"
+    ("unknown", r"(?:unidentified |unknown |flying |aerial |high-altitude |car-sized |"
+                r"suspicious |cylindrical |octagonal )objects?|"
                 r"(?:unidentified|unknown) aircraft"),
 )
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)

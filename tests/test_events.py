@@ -362,3 +362,21 @@ def test_last_week_is_a_week_not_the_day_seven_days_before():
     assert compatible(week, s("fri", date=D(2024, 11, 22), published=D(2024, 11, 22)))
     day = s("d", date=D(2024, 11, 17), published=D(2024, 11, 24))
     assert not compatible(day, s("fri", date=D(2024, 11, 22), published=D(2024, 11, 22)))
+
+
+def test_an_undated_report_joins_the_latest_event_it_fits_and_no_state_is_not_a_match():
+    # A find "near Pepeni" with no date (a find: up to 180 days back) and no place: it fits the
+    # September event and the December one; the December one, which it was published after.
+    def unplaced(doc, published, day=None):
+        return Sighting(Source(doc, f"{doc}#1", None, published, "The drone found was a decoy."),
+                        "drone", None, None, day, None, None, None, None, None, None, None,
+                        None, None, None, None, 0.5)
+
+    september = [s("vv", date=D(2025, 9, 18), published=D(2025, 9, 18), state="LVA", lat=57.3,
+                   lon=21.5), unplaced("vv2", D(2025, 9, 18))]
+    december = [s("pp", date=D(2025, 11, 29), published=D(2025, 12, 4), state="MDA", lat=47.6,
+                  lon=28.3)]
+    find = unplaced("find", D(2025, 12, 4))
+    events = cluster_events([*september, *december, find])
+    joined = next(e for e in events if any(m.source.doc_id == "find" for m in e.members))
+    assert {m.source.doc_id for m in joined.members} == {"pp", "find"}

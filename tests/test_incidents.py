@@ -400,3 +400,9 @@ def test_a_made_or_run_state_is_an_actor_and_an_unmanned_aircraft_a_drone(extrac
             "aircraft of plywood and foam.")
     (inc,) = extractor.extract(text, dt.date(2025, 7, 10), "t").incidents
     assert inc.object == "drone"
+
+
+def test_a_high_altitude_object_shot_down_by_a_fighter_is_the_unknown_object(extractor):
+    text = "A US F-22 shot down a high-altitude object over central Yukon on Saturday."
+    (inc,) = extractor.extract(text, dt.date(2023, 2, 11), "t").incidents
+    assert inc.object == "unknown"
