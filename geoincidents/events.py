@@ -213,8 +213,7 @@ def sighting(incident, doc_id: str, url: str | None = None,
         area.precision if area is not None else (loc.precision if loc else None),
         area.radius_km if area is not None else (loc.uncertainty_km if loc else None),
         loc.name if loc else None, incident.confidence,
-        area.geometry if area is not None else None, tuple(getattr(incident, "states", ())),
-        getattr(incident, "date_text", None))
+        area.geometry if area is not None else None, tuple(incident.states), incident.date_text)
 
 
 @dataclass
@@ -405,23 +404,22 @@ def _flight_and_fall(a: Sighting, b: Sighting) -> bool:
 def _states_agree(a: Sighting, b: Sighting) -> bool:
     if a.country_iso3 == b.country_iso3 or a.lat is None or b.lat is None:
         return True
-    # Across one border: one flight reported by both states (an aircraft seen off Kaliningrad
-    # and over Kybartai), or a report of the whole state ("Moldovan airspace") and one placed
-    # in the neighbour; their places touch. But a strike on a place in one state and a report
-    # placed in the other are two incidents, even the same night a few km apart: the attack
-    # on a Ukrainian port, and the debris across the river in Romania.
+    # Across one border, where the places touch: one flight reported by both states (an
+    # aircraft over Kybartai and the Kaliningrad village opposite), or a drone or missile
+    # reported as a whole state ("Moldovan airspace", a misread "Ukraine") beside one placed
+    # in the neighbour. Not so:
+    # - two reports of whole states, and an aircraft reported as a whole state beside one in
+    #   the neighbour (a state's aircraft over two neighbours is two violations: "Danish
+    #   airspace" east of Bornholm, "Swedish airspace" off Blekinge), unless one report names
+    #   the other's state: it denies entering it ("stayed over Syrian territory and never
+    #   crossed into Turkey") or puts it on its border; an aircraft placed over its own state
+    #   violated only the other;
+    # - a strike on a place in one state and a report placed in the other, even a few km
+    #   apart the same night (the attack on a Ukrainian port, the debris across the river).
     placed = a.placed + b.placed
-    # A state's aircraft over two neighbours is two violations, each reported by the state it
-    # violated ("Danish airspace" east of Bornholm, "Swedish airspace" off Blekinge the same
-    # evening): a whole-state report of an aircraft joins the neighbour's only as below. (A
-    # drone or missile reported as "Ukraine" beside the debris across the border is one; and
-    # an aircraft placed over its own state, the village opposite, violated only the other.)
     own = {a.actor_iso3, b.actor_iso3} - {None}
     if placed == 0 or placed == 1 and a.object == b.object == "aircraft" \
             and a.country_iso3 not in own and b.country_iso3 not in own:
-        # Two reports of whole states: one flight only if one names the other's state ("its
-        # Su-24 stayed over Syrian territory and never crossed into Turkey"; "downed near the
-        # Syrian border" against "Turkish airspace").
         return a.country_iso3 in b.states or b.country_iso3 in a.states
     if placed == 2 and (a.strike or b.strike):
         return False

@@ -127,8 +127,6 @@ _TAKEN_TO = re.compile(r"\b(?:taken|brought|transported|shipped|delivered|carrie
 _DENIED_ENTRY = re.compile(r"\b(?:never|not|n't|no)\s+(?:\w+\s+){0,2}(?:cross\w*|enter\w*|"
                            r"violat\w*|flew|fl[yo]\w*|been)\s+(?:in(?:to)?\s+|over\s+)?"
                            r"(?:the\s+)?$", re.I)
-_BORDER_WITH = re.compile(r"\bborder with\s+(?:the\s+)?$", re.I)
-_BORDER_OF = re.compile(r"\s*(?:'s|’s)?\s+(?:border|frontier)\b", re.I)
 _CAPITAL_AFTER = re.compile(r"\s+capital\b", re.I)
 _RECALLED = re.compile(r"\bthe\s+$", re.I)
 _PRECISION_RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4,
@@ -481,12 +479,13 @@ class IncidentExtractor:
             + (0.1 if day else 0) + 0.05 * min(3, len(draft.sentences) - 1) \
             + (0.05 if n == 1 else 0)
         s0, s1 = draft.sentences[0]
+        from geoincidents.regions import border_named  # loaded already: regions.build ran
+
         head = _DATELINE_HEAD.match(text)  # "MOSCOW -" is where the report was filed
         named = [p.country_iso3 for m, p in pairs if m.role == "location"
                  and p.country_iso3 is not None and m.start >= (head.end() if head else 0)
                  and (_DENIED_ENTRY.search(text[max(0, m.start - 50):m.start])
-                      or _BORDER_OF.match(text, m.end)
-                      or _BORDER_WITH.search(text, max(0, m.start - 20), m.start))]
+                      or border_named(text, m.start, m.end))]
         return Incident(
             incident_id=f"{doc_id}#{n}", object=draft.obj, actor_iso3=draft.actor,
             attribution=draft.attribution, location=place, date=day, date_text=day_text,

@@ -412,10 +412,10 @@ class MentionFinder:
                     # "the village of Wyryki-Wola", "Wyryki-Wola, a village in ...", "at
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
-                elif _base_end(doc, ent.end) is not None \
+                elif (base_end := _base_end(doc, ent.end)) is not None \
                         and self.gazetteer.has(_strip_det(ent.text)):
                     # "Karup air base" with "Karup" tagged ORG or PERSON
-                    accept(ent.start, _base_end(doc, ent.end), "site", "pattern", "location")
+                    accept(ent.start, base_end, "site", "pattern", "location")
                 elif label in ("ORG", "PERSON") and self._bare_airport(doc, ent.start, ent.end):
                     # "Drones shut Schiphol for an hour" (tagged PERSON): the airport
                     accept(ent.start, ent.end, "site", AIRPORT_OF, "location")
@@ -744,6 +744,9 @@ def _chunks(text: str, size: int):
         start = end
 
 
+_AREA_LOCATIVE = _LOCATIVE | {"around", "across", "above"}
+
+
 def _area_of(doc, start: int, end: int) -> bool:
     """"disappeared over the Tomaszów Lubelski area": a name between a locative (and "the")
     and "area" or "region" is the place the area is named after (spaCy often tags it
@@ -753,7 +756,7 @@ def _area_of(doc, start: int, end: int) -> bool:
     i = start - 1
     if i >= 0 and doc[i].lower_ == "the":
         i -= 1
-    return i >= 0 and doc[i].lower_ in _LOCATIVE | {"around", "across", "above"}
+    return i >= 0 and doc[i].lower_ in _AREA_LOCATIVE
 
 
 def _base_end(doc, end: int) -> int | None:

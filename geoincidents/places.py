@@ -490,10 +490,11 @@ class _Context:
         self.by_sentence: dict[tuple[int, int], list[int]] = {}
         for j, m in enumerate(mentions):
             self.by_sentence.setdefault(m.sentence, []).append(j)
-        self.countries = sum((_contribution(m, e)[0] for m, e in zip(mentions, chosen)),
-                             Counter())
-        self.located = sum((_contribution(m, e)[0] for m, e in zip(mentions, chosen)
-                            if m.role == "location"), Counter())
+        each = [_contribution(m, e)[0] for m, e in zip(mentions, chosen)]
+        self.countries = sum(each, Counter())
+        # The countries of the places named as locations, not of actors.
+        self.located = sum((c for m, c in zip(mentions, each) if m.role == "location"),
+                           Counter())
         self.local = Counter(e.gazetteer_id for m, e in zip(mentions, chosen)
                              if e is not None and m.role == "location"
                              and e.feature in ("city", "admin2", "admin1"))

@@ -51,6 +51,13 @@ _FROM = re.compile(r"\b(?:from|out of|via)\s+(?:the\s+)?(?:[\w-]+\s+(?:or|and)\s
 _BORDER_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:border|frontier)\b(?!\s*(?:guards?|police|"
                            r"service|force|agency|control|officers?|troops))", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier|borders) (?:with|of)\s+(?:the\s+)?$", re.I)
+
+
+def border_named(text: str, start: int, end: int) -> bool:
+    """Whether the place at ``text[start:end]`` is named for its border: "the Syrian border",
+    "the border with Syria"."""
+    return bool(_BORDER_AFTER.match(text[end:end + 20])
+                or _BORDER_BEFORE.search(text[max(0, start - 60):start]))
 _BORDER_DISTANCE = re.compile(
     r"(?:(?:(?P<more>more than|over|at least|beyond)|(?P<less>less than|under|within|up to|"
     r"no more than))\s+)?(?P<num>\d+(?:[.,]\d+)?)\s*"

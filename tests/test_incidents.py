@@ -301,6 +301,12 @@ def test_its_airspace_of_an_airport_names_no_state(extractor):
     assert report.incidents and all(i.country_iso3 != "BLR" for i in report.incidents)
 
 
+def _only(extractor, text, published):
+    """The one incident a text tells."""
+    (inc,) = extractor.extract(text, published, "t").incidents
+    return inc
+
+
 def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
     for text in ("A Syrian jet crossed into Turkish airspace at Yayladağı on Sunday and was hit "
                  "by a missile fired by a patrolling Turkish F-16.",
@@ -308,57 +314,58 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
                  "a Turkish F-16 hit it.",
                  "A Russian helicopter entered Polish airspace on Sunday; F-16s fired "
                  "air-to-air missiles at it."):
-        (inc,) = extractor.extract(text, dt.date(2014, 3, 23), "t").incidents
-        assert inc.object == "aircraft", text
+        assert _only(extractor, text, dt.date(2014, 3, 23)).object == "aircraft", text
     # A missile that is the intruder stays one, fighters or not.
-    (inc,) = extractor.extract("A Russian missile entered Polish airspace on Friday and F-16 "
-                               "jets were scrambled.", dt.date(2023, 12, 29), "t").incidents
-    assert inc.object == "missile"
+    assert _only(extractor, "A Russian missile entered Polish airspace on Friday and F-16 jets "
+                 "were scrambled.", dt.date(2023, 12, 29)).object == "missile"
 
 
-def test_an_unidentified_aircraft_named_later_a_drone_is_one_drone_incident(extractor):
-    text = ("Turkish warplanes on Friday shot down an unidentified aircraft that had flown into "
-            "Turkish airspace near the Syrian border, the military said. A senior official "
-            "said it was a drone, hit about 3 km inside Turkey near the town of Kilis.")
-    (inc,) = extractor.extract(text, dt.date(2015, 10, 16), "t").incidents
-    assert inc.object == "drone" and inc.location.name == "Kilis"
+@pytest.mark.parametrize("text,published,expected", [
+    pytest.param(
+        "Turkish warplanes on Friday shot down an unidentified aircraft that had flown into "
+        "Turkish airspace near the Syrian border, the military said. A senior official said it "
+        "was a drone, hit about 3 km inside Turkey near the town of Kilis.",
+        dt.date(2015, 10, 16), {"object": "drone", "place": "Kilis"},
+        id="an unidentified aircraft named later a drone is one drone incident"),
+    pytest.param(
+        "CHISINAU - A drone crashed onto the roof of a house in northern Moldova on Tuesday "
+        "morning during Russia's latest large-scale attack on Ukraine, police said.",
+        dt.date(2025, 11, 25), {"country": "MDA"},
+        id="the attack on another state is context, not the site"),
+    pytest.param(
+        "PEER, Limburg - Four more drones were detected over the Kleine-Brogel air base on "
+        "Sunday evening, the mayor said, and a police helicopter followed them until they "
+        "disappeared. It was the third night in a row that drones had been seen there.",
+        dt.date(2025, 11, 3), {"country": "BEL", "date": dt.date(2025, 11, 2)},
+        id="a helicopter that followed the drones is not a recalled event"),
+    pytest.param(
+        "Moldova's foreign ministry condemned a grave violation of the country's airspace by "
+        "several drones, including the one that crashed in Cuhureștii de Jos, and summoned the "
+        "Russian ambassador.", dt.date(2025, 11, 25), {"country": "MDA", "precision": "village"},
+        id="a village before a new clause of summons is still the site"),
+    pytest.param(
+        "A US F-22 shot down a high-altitude object over central Yukon on Saturday.",
+        dt.date(2023, 2, 11), {"object": "unknown"},
+        id="a high-altitude object shot down by a fighter is the unknown object"),
+])
+def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
+    inc = _only(extractor, text, published)
+    got = {"object": inc.object, "country": inc.country_iso3, "date": inc.date,
+           "place": inc.location and inc.location.name,
+           "precision": inc.location and inc.location.precision}
+    assert {k: got[k] for k in expected} == expected
 
 
 def test_brought_down_is_an_incident_and_where_wreckage_was_taken_is_not_its_site(extractor):
-    text = ("Ten days after an F-22 brought down the Chinese balloon off the South Carolina coast "
-            "on Feb. 4, recovery crews said the pieces had been taken to the FBI laboratory in "
-            "Quantico, Virginia.")
-    (inc,) = extractor.extract(text, dt.date(2023, 2, 14), "t").incidents
+    inc = _only(extractor, "Ten days after an F-22 brought down the Chinese balloon off the "
+                "South Carolina coast on Feb. 4, recovery crews said the pieces had been taken "
+                "to the FBI laboratory in Quantico, Virginia.", dt.date(2023, 2, 14))
     assert inc.object == "balloon" and inc.date == dt.date(2023, 2, 4)
     assert inc.location.name == "South Carolina"
     # Responders sent to a place went to the site.
-    text = ("Officers were sent to Gardermoen in Ullensaker municipality on Monday night after "
-            "reports of drones close to the airport.")
-    (inc,) = extractor.extract(text, dt.date(2025, 9, 23), "t").incidents
+    inc = _only(extractor, "Officers were sent to Gardermoen in Ullensaker municipality on "
+                "Monday night after reports of drones close to the airport.", dt.date(2025, 9, 23))
     assert inc.location is not None and inc.country_iso3 == "NOR"
-
-
-def test_the_attack_on_another_state_is_context_not_the_site(extractor):
-    text = ("CHISINAU - A drone crashed onto the roof of a house in northern Moldova on Tuesday "
-            "morning during Russia's latest large-scale attack on Ukraine, police said.")
-    (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
-    assert inc.country_iso3 == "MDA"
-
-
-def test_a_helicopter_that_followed_the_drones_is_not_a_recalled_event(extractor):
-    text = ("PEER, Limburg - Four more drones were detected over the Kleine-Brogel air base on "
-            "Sunday evening, the mayor said, and a police helicopter followed them until they "
-            "disappeared. It was the third night in a row that drones had been seen there.")
-    (inc,) = extractor.extract(text, dt.date(2025, 11, 3), "t").incidents
-    assert inc.country_iso3 == "BEL" and inc.date == dt.date(2025, 11, 2)
-
-
-def test_a_village_before_a_new_clause_of_summons_is_still_the_site(extractor):
-    text = ("Moldova's foreign ministry condemned a grave violation of the country's airspace by "
-            "several drones, including the one that crashed in Cuhureștii de Jos, and summoned "
-            "the Russian ambassador.")
-    (inc,) = extractor.extract(text, dt.date(2025, 11, 25), "t").incidents
-    assert inc.country_iso3 == "MDA" and inc.location.precision != "country"
 
 
 def test_an_aerial_object_that_disappeared_over_an_area_is_an_incident(extractor):
@@ -372,37 +379,26 @@ def test_an_aerial_object_that_disappeared_over_an_area_is_an_incident(extractor
 
 
 def test_an_incursion_recalled_by_its_year_is_background(extractor):
-    text = ("KARLSKRONA - The Russian AN-30 crossed into Swedish airspace off the coast of "
-            "Blekinge on Friday evening, the armed forces said. Sweden's airspace was last "
-            "violated in March, east of Gotland; in September 2014 two Su-24 bombers flew into "
-            "it south of Öland.")
-    (inc,) = extractor.extract(text, dt.date(2022, 5, 1), "t").incidents
+    inc = _only(extractor, "KARLSKRONA - The Russian AN-30 crossed into Swedish airspace off the "
+                "coast of Blekinge on Friday evening, the armed forces said. Sweden's airspace "
+                "was last violated in March, east of Gotland; in September 2014 two Su-24 "
+                "bombers flew into it south of Öland.", dt.date(2022, 5, 1))
     assert inc.location.name == "Blekinge län" and inc.date == dt.date(2022, 4, 29)
 
 
 def test_either_of_two_origins_places_it_along_neither_border(extractor):
     # "from Russian or Latvian airspace": not in Latvia, and not near the Russian border only.
-    text = ("The drone came down at around 4 a.m. on Sunday and may have entered Estonia from "
-            "Russian or Latvian airspace.")
-    (inc,) = extractor.extract(text, dt.date(2025, 8, 26), "t").incidents
+    inc = _only(extractor, "The drone came down at around 4 a.m. on Sunday and may have entered "
+                "Estonia from Russian or Latvian airspace.", dt.date(2025, 8, 26))
     assert inc.country_iso3 == "EST" and inc.location.precision == "country"
-    (inc,) = extractor.extract("A drone entered Poland from Belarus on Sunday.",
-                               dt.date(2025, 8, 26), "t").incidents
+    inc = _only(extractor, "A drone entered Poland from Belarus on Sunday.", dt.date(2025, 8, 26))
     assert "border with Belarus" in (inc.location.note or "")
 
 
 def test_a_made_or_run_state_is_an_actor_and_an_unmanned_aircraft_a_drone(extractor):
-    text = ("LAKENHEATH, Suffolk - Drones were seen again over the US-run bases overnight, the "
-            "Air Force said.")
-    (inc,) = extractor.extract(text, dt.date(2024, 11, 26), "t").incidents
+    inc = _only(extractor, "LAKENHEATH, Suffolk - Drones were seen again over the US-run bases "
+                "overnight, the Air Force said.", dt.date(2024, 11, 26))
     assert inc.country_iso3 == "GBR"  # the local dateline, not the United States
-    text = ("The object that came down near Šumskas on Thursday was a makeshift unmanned "
-            "aircraft of plywood and foam.")
-    (inc,) = extractor.extract(text, dt.date(2025, 7, 10), "t").incidents
+    inc = _only(extractor, "The object that came down near Šumskas on Thursday was a makeshift "
+                "unmanned aircraft of plywood and foam.", dt.date(2025, 7, 10))
     assert inc.object == "drone"
-
-
-def test_a_high_altitude_object_shot_down_by_a_fighter_is_the_unknown_object(extractor):
-    text = "A US F-22 shot down a high-altitude object over central Yukon on Saturday."
-    (inc,) = extractor.extract(text, dt.date(2023, 2, 11), "t").incidents
-    assert inc.object == "unknown"
