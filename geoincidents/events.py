@@ -78,7 +78,7 @@ DATE_SLACK_DAYS = 1
 SAME_PLACE_KM = 15.0
 # Objects that reports of one event name differently (a drone first reported as a missile).
 _CONFUSED = {frozenset({"drone", "missile"}), frozenset({"drone", "aircraft"}),
-             frozenset({"drone", "balloon"})}
+             frozenset({"drone", "balloon"}), frozenset({"aircraft", "missile"})}
 _RANK = {"coordinates": 0, "site": 1, "village": 2, "city": 3, "admin2": 4, "admin1": 5,
          "region": 6, "country": 7}
 AFFINITY_MEMBERS = 12

@@ -8,10 +8,11 @@ Built once, on first use, from registry packages (no network):
   "Lublin Province", PL.75) and each city's subdivisions; admin areas get a point and an
   uncertainty radius from the cities500 places inside them;
 * ``countryinfo`` — country centre points and demonyms ("Polish" -> POL);
-* ``airportsdata`` — the 7,884 airports with an IATA code (of its 28,298), as ``site`` places
-  named by their official name, "<City> Airport", "<City> International Airport" and their IATA
-  and ICAO codes (codes match only as written in capitals, and only when no place has that name:
-  "USA" is the country, not Concord's airport);
+* ``airportsdata`` — the 7,884 airports with an IATA code (of its 28,298) and the military
+  airfields, as ``site`` places named by their official name, "<City> Airport",
+  "<City> International Airport", a base's "<Town> Air Base" and their IATA and ICAO codes
+  (codes match only as written in capitals, and only when no place has that name: "USA" is
+  the country, not Concord's airport);
 * ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, regions, the
   names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate names get
   "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's ("Belarusian", "Poles").
@@ -30,6 +31,7 @@ import json
 import logging
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import threading
@@ -43,7 +45,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",
@@ -737,7 +739,20 @@ def _collect():
             k = (normalize(row[1]), row[5])
             if k not in biggest or row[9] > biggest[k][9]:
                 biggest[k] = row
-    for entry, names, codes, importance in _airports(iso3_of, biggest):
+    towns = defaultdict(list)  # alias key -> (lat, lon, population) of the towns it names
+    for key, place, _form, _code in aliases:
+        row = rows[place - 1]
+        if row[4] in ("city", "village"):
+            towns[key].append((row[2], row[3], row[9]))
+
+    def names_city_away(words: str, lat: float, lon: float) -> bool:
+        """Whether ``words`` name a city of 100,000 or more and no place of that name lies
+        within 50 km (an airport called after such a city is that city's airport)."""
+        points = towns.get(normalize(words), [])
+        return any(pop >= 100_000 for _a, _b, pop in points) \
+            and all(haversine_km(lat, lon, a, b) > 50 for a, b, _pop in points)
+
+    for entry, names, codes, importance in _airports(iso3_of, biggest, names_city_away):
         place = add(entry, [n for n in names if normalize(n) not in taken], importance)
         aliases.extend((normalize(c), place, c, 1) for c in codes)
     return rows, aliases, sorted(set(demonym_rows))
@@ -747,25 +762,40 @@ def _collect():
 _GENERIC_AIRPORT_WORDS = frozenset("""
 city international regional municipal county national metropolitan air airport airfield
 aerodrome field base executive memorial intercontinental domestic new old north south east
-west
+west army navy naval military force station afb raf heliport airbase ab
 """.split())
 
 
-def _airports(iso3_of: dict[str, str], biggest: dict):
-    """(entry, names, codes, importance) for each airportsdata airport with an IATA code.
+# A military airfield, kept though it has no IATA code: drones over air bases are news.
+_MILITARY_AIRFIELD = re.compile(r"\b(?:air ?base|afb|air force base|air station|"
+                                r"army air ?field|raf|ab)\b", re.I)
+# The particle that starts the qualifier of a city's long name: "Frankfurt am Main",
+# "Newcastle upon Tyne", "Halle (Saale)". News names the city by its head.
+_CITY_QUALIFIER = re.compile(r"\s+(?:am|an der|an|upon|on|sur|bei)\s+\S|\s*\(", re.I)
 
-    Names: the official name, "<City> Airport", "<City> International Airport" and the official
+
+def _airports(iso3_of: dict[str, str], biggest: dict, names_city_away=None):
+    """(entry, names, codes, importance) for each airportsdata airport with an IATA code, and
+    each military airfield.
+
+    Names: the official name, "<City> Airport", "<City> International Airport" (also by the
+    head of a city's long name: "Frankfurt Airport" for Frankfurt am Main) and the official
     name without its leading city ("Gatwick Airport" from "London Gatwick Airport"). Among a
     city's airports, "<City> Airport" prefers an international one named after the city and
-    near its centre (airportsdata has no traffic figures).
+    near its centre (airportsdata has no traffic figures). A military airfield is named as
+    news names it ("Wright-Patterson Afb Airport" is Wright-Patterson Air Force Base, AFB and
+    Air Base; "Engels Airbase" Engels Air Base; "RAF Lakenheath" Lakenheath Air Base).
     """
     import airportsdata
 
     airports = [(icao, ap) for icao, ap in sorted(airportsdata.load("ICAO").items())
-                if (ap.get("iata") or "").strip()]
-    dms_countries = _dms_countries(airports, biggest)
+                if (ap.get("iata") or "").strip()
+                or _MILITARY_AIRFIELD.search(ap.get("name") or "")]
+    # Read from the IATA airports only: a country's military airfields are written the same way.
+    dms_countries = _dms_countries([(icao, ap) for icao, ap in airports
+                                    if (ap.get("iata") or "").strip()], biggest)
     for icao, ap in airports:
-        iata = ap["iata"].strip()
+        iata = (ap.get("iata") or "").strip()
         name = ap["name"].strip()
         cc2 = ap["country"] or None
         lat, lon = float(ap["lat"]), float(ap["lon"])
@@ -779,6 +809,10 @@ def _airports(iso3_of: dict[str, str], biggest: dict):
         importance = 1.0 + (1.0 if "international" in key.split() else 0.0)
         for city in cities:
             names += [f"{city} Airport", f"{city} International Airport"]
+            head = _CITY_QUALIFIER.search(city)
+            if head and head.start() > 2:
+                names += [f"{city[:head.start()]} Airport",
+                          f"{city[:head.start()]} International Airport"]
             ckey = normalize(city)
             if key.startswith(ckey + " "):
                 importance += 0.5
@@ -793,10 +827,29 @@ def _airports(iso3_of: dict[str, str], biggest: dict):
         city_words = {w for c in cities for w in normalize(c).split()}
         distinct = [w for w in key.split() if w not in city_words
                     and w not in _GENERIC_AIRPORT_WORDS]
-        if 1 <= len(distinct) <= 2 and all(len(w) > 2 for w in distinct):
+        if 1 <= len(distinct) <= 2 and all(len(w) > 2 for w in distinct) and not (
+                names_city_away and names_city_away(" ".join(distinct), lat, lon)):
+            # Not when the words name a city far away: "Frankfurt-Hahn Airport" is no
+            # "Frankfurt Airport" (Frankfurt is 100 km off); "Kastrup Airport" is Copenhagen's.
             names.append(" ".join(distinct) + " airport")
+        names += _base_names(name)
         codes = [c for c in (iata, icao) if c.isalnum() and c.isupper()]
         yield entry, names, codes, importance
+
+
+def _base_names(name: str) -> list[str]:
+    """The names news gives a military airfield: "Wright-Patterson Afb Airport" ->
+    Wright-Patterson Air Force Base / AFB / Air Base; "RAF Lakenheath" -> Lakenheath Air Base."""
+    words = re.sub(r"\s+airport$", "", name.strip(), flags=re.I)
+    raf = re.match(r"^RAF\s+(.+)$", words)
+    m = raf or re.match(r"^(.+?)\s+(?:afb|air force base|air ?base|ab)$", words, re.I)
+    if not m:
+        return []
+    town = m.group(1).strip()
+    out = [words, f"{town} Air Base"]
+    if not raf and re.search(r"\b(?:afb|air force base)$", words, re.I):
+        out += [f"{town} Air Force Base", f"{town} AFB"]
+    return out
 
 
 def _from_dms(value: float) -> float | None:

@@ -30,11 +30,13 @@ from geoincidents.models import Mention, Place, Region
 
 # Object words -> object class (matched on lower-case word starts).
 OBJECTS = (
-    ("drone", r"drones?|uavs?|unmanned aerial vehicles?|unmanned (?:aerial )?aircraft|"
+    ("drone", r"drones?|uavs?|uas|unmanned aerial vehicles?|unmanned (?:aerial )?aircraft|"
+              r"unmanned (?:aerial|aircraft) systems?|"
               r"quadcopters?|shaheds?|gerans?"),
     ("missile", r"(?:cruise |ballistic )?missiles?|rockets?"),
     ("balloon", r"balloons?"),
     ("aircraft", r"aircraft|(?:war)?planes?|(?:fighter )?jets?|fighters?|bombers?|helicopters?|"
+                 r"airliners?|(?:boeing|airbus) a?\d{3}|"
                  r"mig-\d+s?|su-\d+s?|tu-\d+s?|il-\d+s?|an-\d+s?|f-\d+s?"),
     # "an unidentified aircraft" is what a military statement calls an object it has not yet
     # named (often a drone): not a crewed aircraft.
@@ -47,7 +49,8 @@ _EVENT_RE = re.compile(
     r"\b(?:entered|entering|enters|violat\w*|incursions?|intru\w*|crash\w*|shot down|"
     r"brought down|downed|debris|fragments?|wreckage|remains|fell|landed|struck|hit|"
     r"sightings?|spotted|"
-    r"seeing|sighted|observed|hover\w*|(?:was|were) (?:first |also |again )?reported|"
+    r"seeing|sighted|observed|hover\w*|(?:was|were|have|has|had) (?:first |also |again )?"
+    r"reported|restricted|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept(?!ors?\b)\w*|"
     r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
@@ -57,6 +60,10 @@ _AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\
                           r"\b(?:violat\w*|incursion|breach\w*|entered|entering|intru\w*|"
                           r"flew|flown|flying|crossed)\b.{0,40}?\bairspace\b", re.I)
 _AIRPORT_RE = re.compile(r"\bairports?\b", re.I)
+# A mention that names an airfield ("Wright-Patterson Air Force Base", "RAF Lakenheath"):
+# like an airport, the place a drone is reported over.
+_AIRFIELD_NAME = re.compile(r"\b(?:airport|air\s*base|airfield|air\s+force\s+base|afb|"
+                            r"air\s+station|raf)\b", re.I)
 _CLOSED = re.compile(r"\b(?:clos(?:ed|e|es|ing|ure)|shut(?:s|ting)?(?: down)?|suspend\w*|"
                      r"halt\w*|stopp?\w*|diverted|grounded|disrupt\w*)\b", re.I)
 # Flying that is no incident: shows, displays, exercises announced as such.
@@ -75,7 +82,7 @@ _SPEECH = re.compile(r"\b(?:said|says|told|tells|announced|stated|added|warned|v
                      r"press|ministers|parliament|met|visit\w*|interview|treaty|consultations|"
                      r"ambassador|embassy|lawmakers|reporters|officials|prosecutors|court|ministry|"
                      r"government|politicians|leaders|diplomats|spokes\w*|denied|diverted|authorities|"
-                     r"rerouted|redirected)\b", re.I)
+                     r"rerouted|redirected|headquartered|based|stationed)\b", re.I)
 # "the ministry in Warsaw said" (not "crashed in X, and summoned ...": another clause)
 _SPOKEN_AFTER = re.compile(r"^(?!\s*,\s*and\b)\W*(?:\w+\W+)?(?:said|says|told|announced|"
                            r"stated|denied|warned|added|confirmed|summoned|demanded)\b", re.I)
@@ -84,6 +91,10 @@ _HEDGES = ("suspected", "alleged", "allegedly", "apparently", "believed", "likel
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|dismissed)\b", re.I)
 _SPEECH_DATE = re.compile(r"\b(?:said|says|told|vowed|announced|added|warned|stated|"
                           r"confirmed|reported)\s*$", re.I)
+# "the ministry on Monday presented radar data": the day of the statement, said before its verb.
+_SPEECH_DATE_BEFORE = re.compile(r"\s*(?:evening|morning|afternoon)?\s*(?:said|says|told|"
+                                 r"announced|presented|published|released|denied|confirmed|"
+                                 r"stated|warned|added|showed|issued)\b", re.I)
 # A date that belongs to what was done about the incident, not to the incident: "summoned a
 # Russian diplomat on Monday over the drone that crashed at the weekend", "released video on
 # Thursday showing ...", "denied on Friday that its drones ...". Never the incident's date: with
@@ -311,7 +322,8 @@ class IncidentExtractor:
         anchor = s0 + (event or airspace or obj_match).start()
         dates = []
         for dm in DATE_RE.finditer(text, s0, s1):
-            if _SPEECH_DATE.search(text[max(s0, dm.start() - 25):dm.start()]):
+            if _SPEECH_DATE.search(text[max(s0, dm.start() - 25):dm.start()]) \
+                    or _SPEECH_DATE_BEFORE.match(text, dm.end(), s1):
                 continue  # "Trump said Thursday": when it was said, not when it happened
             day = resolve(dm, published)
             if day is None:
@@ -324,6 +336,8 @@ class IncidentExtractor:
                 rest = text[asides[-1].end():dm.start()] if asides else ""
                 if asides and not (_OBJECT_RE.search(rest) or _EVENT_RE.search(rest)):
                     continue  # the day of the summons or the denial, not the incident's
+            if dm.group("how") and dm.group("how").lower() == "after":
+                distance += 10_000  # "A week after drones shut X on Sept. 22": the day named
             dates.append((distance, day, dm.group(0)))
         dates.sort()
         cues = sum(bool(x) for x in (obj_match, event, airspace, airport))
@@ -421,8 +435,8 @@ class IncidentExtractor:
             score += 5
         elif any(w in _LOCATIVE for w in words[-5:]):
             score += 3 if words and words[-1] in _LOCATIVE else 2
-        elif re.match(r"\s*airport", after) or m.kind in ("name", "site") and \
-                "airport" in m.text.lower() or m.label == AIRPORT_OF:
+        elif re.match(r"\s*(?:airport|air\s*base|airfield)", after) or m.kind in ("name", "site") \
+                and _AIRFIELD_NAME.search(m.text) or m.label == AIRPORT_OF:
             score += 4
         else:
             score -= 1
@@ -664,7 +678,8 @@ _BACKGROUND = re.compile(
     r"(?:days?|weeks?|months?|years?) (?:ago|earlier|before)|earlier (?:this|that|in the) "
     r"(?:week|month|year)|last (?:week|month|year)|in recent (?:days|weeks|months)|recently|"
     r"previously|like the one|similar to the|the latest in|since the start of|(?:a|the) "
-    r"(?:previous|similar|earlier) (?:incident|case|closure|incursion)|has been (?:closed|shut)|"
+    r"(?:previous|similar|earlier) (?:incident|case|closure|incursion)|(?:earlier|previous|"
+    r"past) (?:incidents|cases|closures|incursions|sightings)|has been (?:closed|shut)|"
     r"had been (?:closed|shut)|"
     r"(?:was|were) last (?:violated|breached|entered)|"
     r"(?:first|second|third) (?:such|time|incident) (?:since|in)|"

@@ -117,7 +117,8 @@ university college school church hospital court state government congress senate
 geran shahed gerbera orlan lancet kalibr iskander kinzhal unity
 """.split())
 # Organisation-like names that are places for this purpose: an airport is where drones close it.
-_FACILITY_SUFFIX = re.compile(r"\b(?:airport|air base|airbase|airfield|aerodrome)$", re.I)
+_FACILITY_SUFFIX = re.compile(r"\b(?:airport|air base|airbase|airfield|aerodrome|"
+                              r"air force base|afb|air station)$|^RAF\s+[A-Z]", re.I)
 _ADMIN_NEXT = frozenset({"county", "district", "province", "region", "oblast", "voivodeship",
                          "municipality", "raion", "commune", "gmina", "parish"})
 # Strong places: a single capitalised word that names one of these is a mention even untagged.
@@ -413,7 +414,8 @@ class MentionFinder:
                     # Czosnówka in Biała Podlaska county" tagged ORG or PERSON
                     accept(ent.start, ent.end, "name", "pattern")
                 elif (base_end := _base_end(doc, ent.end)) is not None \
-                        and self.gazetteer.has(_strip_det(ent.text)):
+                        and (self.gazetteer.has(_strip_det(ent.text))
+                             or self.gazetteer.has(_strip_det(doc[ent.start:base_end].text))):
                     # "Karup air base" with "Karup" tagged ORG or PERSON
                     accept(ent.start, base_end, "site", "pattern", "location")
                 elif label in ("ORG", "PERSON") and self._bare_airport(doc, ent.start, ent.end):
@@ -506,7 +508,8 @@ class MentionFinder:
             end = _compound_end(doc, i)
             base_end = _base_end(doc, end)
             if base_end is not None and not any(taken[i:base_end]) \
-                    and self.gazetteer.has(doc[i:end].text):
+                    and (self.gazetteer.has(doc[i:end].text)
+                         or self.gazetteer.has(doc[i:base_end].text)):
                 # "Karup air base", "the Kleine-Brogel air base": the base, named after its
                 # town, which the model left untagged.
                 accept(i, base_end, "site", "pattern", "location")
@@ -760,12 +763,15 @@ def _area_of(doc, start: int, end: int) -> bool:
 
 
 def _base_end(doc, end: int) -> int | None:
-    """The end of "air base", "airbase", "airfield" or "air station" right after a name."""
-    words = [t.lower_ for t in doc[end:end + 2]]
-    if words[:1] in (["airbase"], ["airfield"]):
+    """The end of "air base", "airbase", "airfield", "air station" or "Air Force Base" right
+    after a name."""
+    words = [t.lower_ for t in doc[end:end + 3]]
+    if words[:1] in (["airbase"], ["airfield"], ["afb"]):
         return end + 1
     if words[:2] in (["air", "base"], ["air", "station"]):
         return end + 2
+    if words == ["air", "force", "base"]:
+        return end + 3
     return None
 
 

@@ -30,7 +30,8 @@ from geoincidents.ranker import inside, prior
 # "Munich's main airport", "Oslo's airport": the city's airport.
 _AIRPORT_RE = re.compile(r"^(?P<city>.+?)(?:'s|’s)\s+(?:(?:main|international|military|civil|"
                          r"civilian|regional|largest|busiest)\s+){0,2}airport$", re.I)
-_BASE_RE = re.compile(r"^(?P<name>.+?)\s+(?:air\s+base|airbase|airfield|air\s+station)$", re.I)
+_BASE_RE = re.compile(r"^(?P<name>.+?)\s+(?:air\s+base|airbase|airfield|air\s+station|"
+                      r"air\s+force\s+base|afb)$|^RAF\s+(?P<raf>.+)$", re.I)
 # How far an admin area reaches from the town it is named after (Polish powiats, Moldovan and
 # Ukrainian raions, Romanian communes: 10-30 km).
 SEAT_AREA_KM = 30.0
@@ -197,8 +198,8 @@ class Resolver:
         base = _BASE_RE.match(name)
         if base:
             # A military base is named after its town; its airfield is often the airport too.
-            town = base.group("name")
-            sites = [e for q in (f"{town} Air Base", f"{town} Airport")
+            town = base.group("name") or base.group("raf")
+            sites = [e for q in (name, f"{town} Air Base", f"{town} Airport")
                      for e in self.gazetteer.lookup(q, codes=False) if e.feature == "site"]
             return sites or [e for e in self.gazetteer.lookup(town)
                              if e.feature in ("city", "village")]

@@ -196,6 +196,16 @@ def test_conflicts_are_listed_not_averaged():
     assert [x["doc_id"] for x in json.loads(props["sources"])] == ["a", "b", "c"]
 
 
+def test_an_airliner_shot_down_is_one_event_whether_told_by_the_aircraft_or_the_missile():
+    # "the airliner crashed near Hrabove" and "brought down by a missile over Donetsk region"
+    crash = s("crash", obj="aircraft", state="UKR", lat=48.14, lon=38.64, km=2)
+    missile = s("missile", obj="missile", state="UKR", precision="admin1", lat=47.83,
+                lon=37.64, km=159)
+    assert compatible(crash, missile) and len(cluster_events([crash, missile])) == 1
+    # still not a balloon
+    assert not compatible(crash, dataclasses.replace(missile, object="balloon"))
+
+
 def test_one_reports_two_incidents_never_merge():
     a = s("doc", incident="1")
     b = s("doc", incident="2", lat=51.6, lon=23.4)

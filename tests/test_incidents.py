@@ -110,6 +110,31 @@ def test_dates():
     assert dateline("Drones flew on Wednesday.") is None
 
 
+def test_dates_a_follow_up_counts_back_to():
+    days = {d.text: d.day for d in find_dates(
+        "Three days after the strike; A week after the drone fell; the jet that fell a day "
+        "earlier; two days after Monday", dt.date(2022, 12, 8))}
+    assert days["Three days after"] == dt.date(2022, 12, 5)
+    assert days["A week after"] == dt.date(2022, 12, 1)
+    assert days["a day earlier"] == dt.date(2022, 12, 7)
+    assert days["two days after Monday"] is None  # counts from a day the text names
+    year = {d.text: d.day for d in find_dates(
+        "downed on July 17 last year; on 17 July last year", dt.date(2015, 10, 13))}
+    assert set(year.values()) == {dt.date(2014, 7, 17)}
+
+
+@pytest.mark.parametrize("text,published,day", [
+    ("on Christmas Eve", dt.date(2025, 12, 25), dt.date(2025, 12, 24)),
+    ("on Christmas Day", dt.date(2025, 12, 27), dt.date(2025, 12, 25)),
+    ("on Christmas Eve", dt.date(2026, 1, 3), dt.date(2025, 12, 24)),  # last year's
+    ("on New Year’s Eve", dt.date(2025, 1, 2), dt.date(2024, 12, 31)),
+    ("on New Year's Day", dt.date(2025, 1, 2), dt.date(2025, 1, 1)),
+])
+def test_holidays_are_the_last_before_publication(text, published, day):
+    (found,) = find_dates(text, published)
+    assert found.day == day
+
+
 def test_weekend_is_the_saturday_before_publication():
     days = {d.text: d.day for d in find_dates(
         "crashed at the weekend; seen over the weekend; a drone last weekend",
@@ -347,6 +372,36 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "A US F-22 shot down a high-altitude object over central Yukon on Saturday.",
         dt.date(2023, 2, 11), {"object": "unknown"},
         id="a high-altitude object shot down by a fighter is the unknown object"),
+    pytest.param(
+        "WARSAW - The defence ministry on Monday released radar tracks of the attack drone "
+        "that crashed near Rzeszów on Saturday.", dt.date(2025, 9, 15),
+        {"date": dt.date(2025, 9, 13)},
+        id="a statement's day said before its verb is not the incident's"),
+    pytest.param(
+        "A passenger airliner crashed near the village of Hrabove on Thursday.",
+        dt.date(2014, 7, 17), {"object": "aircraft", "country": "UKR"},
+        id="an airliner is an aircraft"),
+    pytest.param(
+        "Wright-Patterson Air Force Base restricted its airspace for four hours on Friday "
+        "because of drones over the base.", dt.date(2024, 12, 14),
+        {"object": "drone", "country": "USA", "precision": "site"},
+        id="a base named in full is the site, and a restricted airspace an incident"),
+    pytest.param(
+        "The wing said small unmanned aerial systems were seen over the installation on Friday "
+        "and the airspace was closed.", dt.date(2024, 12, 14), {"object": "drone"},
+        id="unmanned aerial systems are drones"),
+    pytest.param(
+        "Residents have reported large drones over Morris County every night since Nov. 18.",
+        dt.date(2024, 12, 3), {"object": "drone", "country": "USA"},
+        id="have reported drones is a sighting"),
+    pytest.param(
+        "US Air Forces in Europe, headquartered at Ramstein Air Base in Germany, said drones "
+        "were spotted over RAF Lakenheath on Wednesday.", dt.date(2024, 11, 23),
+        {"country": "GBR"}, id="where the command is headquartered is not the site"),
+    pytest.param(
+        "Drones were seen over Aalborg Airport on Thursday night. The police said reports "
+        "involving Billund Airport referred to earlier incidents.", dt.date(2025, 9, 26),
+        {"place": "Aalborg Airport"}, id="a place of earlier incidents is background"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
