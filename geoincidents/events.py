@@ -52,10 +52,11 @@ _SERIES = re.compile(r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|two|three
                      r"(?:(?P<cons>consecutive|straight|successive)\s+)?"
                      r"(?:day|night|evening|morning|time)s?\b(?(cons)|\s+(?:in a row|running|"
                      r"straight))", re.I)
-_SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-                    r"the weekend|the night of)\b", re.I)
-_WEEK = re.compile(r"\bweeks?\b", re.I)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                    rf"the weekend|the night of|{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})",
+                    re.I)
+_WEEK = re.compile(r"\bweeks?\b", re.I)
 _DAY_RANGE = re.compile(
     rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<d2>\d{{1,2}})\b(?!\s*(?:km|m\b|%))"
     rf"|\b(?P<e1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<e2>\d{{1,2}})\s+{_MONTH}", re.I)
@@ -160,7 +161,8 @@ class Sighting:
             since = _SINCE.search(evidence)
             if since and self.source.published is not None:
                 # "the drones flown over Kleine-Brogel since Friday", "seen again overnight,
-                # after three nights running since last Wednesday": every night from then on
+                # after three nights running since last Wednesday", "almost every night since
+                # Nov. 18": every night from then on
                 from geoincidents.dates import find_dates
 
                 told = find_dates(evidence[since.start():since.end()], self.source.published)

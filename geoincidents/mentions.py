@@ -363,8 +363,11 @@ class MentionFinder:
             if airport_end is not None and not any(taken[end_tok:airport_end]):
                 # "Rzeszów airport", "Munich's main airport": the airport, not its city.
                 end_tok, kind, role = airport_end, "site", "location"
-            elif kind == "name" and (self._airport_of(doc, start_tok, end_tok)
-                                     or self._bare_airport(doc, start_tok, end_tok)):
+            elif kind == "name" and label != "dateline" \
+                    and (self._airport_of(doc, start_tok, end_tok)
+                         or self._bare_airport(doc, start_tok, end_tok)):
+                # (a dateline's place stays a dateline: "GILZE-RIJEN, Netherlands -", the
+                # air base where a report was presented, is where it was filed)
                 # "the airport in Aalborg", "Oslo's main airport Gardermoen"
                 kind, role, label = "site", "location", AIRPORT_OF
             elif kind == "name" and end_tok < len(doc) and not taken[end_tok] \
@@ -390,8 +393,10 @@ class MentionFinder:
                 entries = self.gazetteer.lookup(head.group("name").title(), codes=False)
                 # Only a place with its area ("KARUP, Viborg municipality"), the local paper's
                 # own town; a wire story's city ("KYIV -") is left to the model.
-                if head.group("area") and any(
-                        e.feature in ("city", "village", "admin1", "admin2") for e in entries):
+                if head.group("area") and (any(
+                        e.feature in ("city", "village", "admin1", "admin2", "site")
+                        for e in entries) or airport_sites(self.gazetteer,
+                                                           head.group("name").title())):
                     accept(span.start, span.end, "name", "dateline", "location")
         for ent in ents:
             label = ent.label_

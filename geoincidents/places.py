@@ -204,7 +204,9 @@ class Resolver:
             return sites or [e for e in self.gazetteer.lookup(town)
                              if e.feature in ("city", "village")]
         airport = _AIRPORT_RE.match(name)
-        if airport or mention.label == AIRPORT_OF:
+        if airport or mention.label == AIRPORT_OF or mention.label == "dateline" \
+                and not self.gazetteer.lookup(name):
+            # (a dateline no town has: "GILZE-RIJEN, Netherlands -", its air base)
             city = airport.group("city") if airport else name
             sites = [e for e in self.gazetteer.lookup(f"{city} Airport", codes=False)
                      if e.feature == "site"]

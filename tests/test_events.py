@@ -282,6 +282,12 @@ def test_since_a_weekday_covers_every_night_from_then_to_publication():
     plain = s("plain", date=D(2025, 10, 31), published=D(2025, 11, 3))
     assert plain.window == (D(2025, 10, 31), D(2025, 10, 31))
     assert not compatible(plain, sunday)
+    # "almost every night since Nov. 18", told on Dec. 3: every night from Nov. 18
+    dated = dataclasses.replace(
+        s("dated", date=D(2024, 11, 18), published=D(2024, 12, 3)),
+        source=Source("dated", "dated#1", None, D(2024, 12, 3),
+                      "Residents have reported drones almost every night since Nov. 18."))
+    assert dated.window == (D(2024, 11, 18), D(2024, 12, 3))
 
 
 def test_the_same_village_name_the_same_days_is_the_same_place():

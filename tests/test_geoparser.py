@@ -396,7 +396,8 @@ def test_the_x_region_is_the_admin_area_not_the_city():
     ("Drones were seen over and around Karup air base on Friday, police said.",
      "Karup Airport", "DNK"),  # the base's airfield is the town's airport
     ("Three drones were reported over the Kleine-Brogel air base overnight.",
-     "Kleine-Brogel", "BEL"),  # no airport entry: the town the base is named after
+     "Kleine Brogel Air Base", "BEL"),  # a military airfield (no IATA code) of its own
+    ("Drones were reported over the Feltwell air base.", "Feltwell", "GBR"),  # none: the town
 ])
 def test_an_air_base_named_after_its_town(text, name, iso3):
     from geoincidents.geoparser import default_geoparser

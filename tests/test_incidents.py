@@ -402,6 +402,11 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "Drones were seen over Aalborg Airport on Thursday night. The police said reports "
         "involving Billund Airport referred to earlier incidents.", dt.date(2025, 9, 26),
         {"place": "Aalborg Airport"}, id="a place of earlier incidents is background"),
+    pytest.param(
+        "GILZE-RIJEN, Netherlands - The airliner was downed over eastern Ukraine on July 17 "
+        "last year by a missile, the safety board said at the air base.", dt.date(2015, 10, 13),
+        {"country": "UKR", "date": dt.date(2014, 7, 17)},
+        id="an air base's dateline is where the report was filed, not the site"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
