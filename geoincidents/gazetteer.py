@@ -13,9 +13,10 @@ Built once, on first use, from registry packages (no network):
   "<City> International Airport", a base's "<Town> Air Base" and their IATA and ICAO codes
   (codes match only as written in capitals, and only when no place has that name: "USA" is
   the country, not Concord's airport);
-* ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, regions, the
-  names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate names get
-  "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's ("Belarusian", "Poles").
+* ``geoincidents/data/regions.csv``, ``aliases.csv`` and ``demonyms.csv`` — seas, lakes,
+  regions, the names and short forms news use ("Britain", "U.S.", "Calif."; GeoNames' alternate
+  names get "US" wrong: a village "Us" in France) and demonyms beyond countryinfo's
+  ("Belarusian", "Poles").
 
 GeoNames data is CC-BY 4.0 (https://www.geonames.org/); airportsdata (Mike Borsetti, with data
 from mwgg/Airports) is MIT licensed. Persistent user gazetteers (``geoincidents gazetteer add``)
@@ -45,7 +46,7 @@ from geoincidents.errors import DataError, GazetteerError, InputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 FEATURES = ("continent", "region", "sea", "country", "admin1", "admin2", "city", "village", "site")
 # Precision words of DESIGN.md §4 by feature.
 PRECISION = {"continent": "region", "region": "region", "sea": "region", "country": "country",

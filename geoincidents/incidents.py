@@ -42,7 +42,11 @@ OBJECTS = (
     # named (often a drone): not a crewed aircraft.
     ("unknown", r"(?:unidentified |unknown |flying |aerial |high-altitude |car-sized |"
                 r"suspicious |cylindrical |octagonal )objects?|"
-                r"(?:unidentified|unknown) aircraft"),
+                r"(?:unidentified|unknown) aircraft|"
+                # "shot down an object", "the object shot down over Lake Huron": what a fighter
+                # downed, named no better
+                r"(?:(?:shot|brought|took|take|shoot) down|downed) (?:an?|the|another|a second|"
+                r"a third) objects?|(?:the|an?) objects? (?:was |were )?(?:shot|brought) down"),
 )
 _OBJECT_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in OBJECTS) + r")\b", re.I)
 _EVENT_RE = re.compile(

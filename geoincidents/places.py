@@ -340,7 +340,14 @@ class Resolver:
         same = [(j, chosen[j]) for j in context.in_sentence(mention.sentence)
                 if chosen[j] is not None and mentions[j] is not mention
                 and mentions[j].role == "location" and chosen[j].feature in _SPECIFIC
-                and not _BEYOND.search(text[max(0, mentions[j].start - 30):mentions[j].start])]
+                and not _BEYOND.search(text[max(0, mentions[j].start - 30):mentions[j].start])
+                # a town holds a name right after it ("Rozsypne, near Hrabove") or as its
+                # owner ("Zagreb's Jarun district"), not as the dateline a wire story was filed
+                # from ("WASHINGTON - ... near Deadhorse")
+                and (chosen[j].feature not in ("site", "village", "city")
+                     or 0 <= mentions[j].start - mention.end <= 80
+                     or re.fullmatch(r"(?:'s|’s)\s+(?:\w+\s+)?",
+                                     text[mentions[j].end:mention.start]))]
         if same:
             # "X in Włodawa county, Lublin province": the first area right after the name;
             # otherwise the most specific one in the sentence.

@@ -449,3 +449,27 @@ def test_a_state_addressed_is_an_actor_not_a_place(text, name):
 
     _, found = default_geoparser().finder.analyse(text)
     assert {m.text: m.role for m in found}[name] == "actor"
+
+
+def test_a_name_the_gazetteer_lacks_is_not_put_in_the_wire_datelines_city():
+    from geoincidents.geoparser import default_geoparser
+
+    found = by_text(default_geoparser().geoparse(
+        "WASHINGTON - A fighter downed a car-sized object off Alaska's northern coast near "
+        "Deadhorse."))
+    # not "in Washington" (the dateline, 5,000 km away): in Alaska, as honestly as known
+    assert found["Deadhorse"].name == "Deadhorse" and found["Deadhorse"].admin1 == "AK"
+    assert found["Deadhorse"].precision == "admin1"
+    found = by_text(default_geoparser().geoparse(
+        "A drone crashed in Zagreb's Jarun district on Thursday."))
+    assert found["Jarun district"].precision == "city"  # in Zagreb, its owner
+
+
+def test_the_great_lakes_are_water_not_towns():
+    from geoincidents.geoparser import default_geoparser
+
+    found = by_text(default_geoparser().geoparse(
+        "Fighters shot down an object over Lake Huron after the airspace over Lake Michigan "
+        "was closed."))
+    assert found["Lake Huron"].feature == "sea" and abs(found["Lake Huron"].lon + 82.4) < 1
+    assert found["Lake Michigan"].feature == "sea"

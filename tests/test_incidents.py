@@ -407,6 +407,11 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "last year by a missile, the safety board said at the air base.", dt.date(2015, 10, 13),
         {"country": "UKR", "date": dt.date(2014, 7, 17)},
         id="an air base's dateline is where the report was filed, not the site"),
+    pytest.param(
+        "A US F-16 fired a Sidewinder missile on Sunday and shot down an object flying over "
+        "Lake Huron, the Pentagon said.", dt.date(2023, 2, 12),
+        {"object": "unknown", "place": "Lake Huron", "precision": "region"},
+        id="an object a fighter shot down is the unknown object, over the lake"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
