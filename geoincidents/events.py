@@ -35,7 +35,7 @@ UNDATED_DAYS = 7
 # "Fragments were found on Monday": debris is found on or after the night it came down, so a
 # report of a find covers the days before its date as an undated report covers those before
 # its publication.
-_FIND = r"found|discovered|recovered"
+_FIND = r"found|discovered|recovered|washed (?:up|ashore)"
 _FOUND = re.compile(rf"\b(?:{_FIND}|collected)\b", re.I)
 # "the wreckage of a missile found in woods": a find the report does not date the fall of. The
 # object came down some time before, often weeks or months (a cruise missile found four months

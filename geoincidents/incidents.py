@@ -57,7 +57,8 @@ _EVENT_RE = re.compile(
     r"reported|restricted|"
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept(?!ors?\b)\w*|"
-    r"detected|tracked|came down|found|discovered|recovered|impact\w*|exploded|smashed|"
+    r"detected|tracked|came down|found|discovered|recovered|washed (?:up|ashore)|impact\w*|"
+    r"exploded|smashed|"
     r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*|collid\w*|"
     r"collision)\b", re.I)
 _AIRSPACE_RE = re.compile(r"\bairspace\b.{0,40}?\b(?:violat\w*|incursion|breach\w*)|"
@@ -114,7 +115,9 @@ _DAY_OF_EVENT = re.compile(r"(?:'s|’s)\s+(?:\w+\s+)?(?:encounter|attack|incide
                            r"flights?|raid|sighting|closure)\b", re.I)
 # Where the objects came from or went: "launched from Belarus", "flew back into Ukraine",
 # "heading towards Lviv", "from Belarusian airspace".
-_ORIGIN = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
+# (not "departures from Heathrow were halted": the airport where flights stopped)
+_ORIGIN = re.compile(r"(?<!departures )(?<!flights )(?<!take-offs )(?<!takeoffs )"
+                     r"\b(?:from|out of)\s+(?:the\s+)?(?:direction of\s+(?:the\s+)?)?"
                      r"(?:(?:territory|airspace|side) of\s+(?:the\s+)?)?"
                      r"(?:[\w-]+\s+(?:or|and)\s+)?$", re.I)  # "from Russian or Latvian airspace"
 _ROUTE = re.compile(r"\b(?:(?:head\w*|fl(?:ew|ying|ies|y)|mov\w*|continu\w*|return\w*|"

@@ -210,6 +210,13 @@ class Resolver:
             city = airport.group("city") if airport else name
             sites = [e for e in self.gazetteer.lookup(f"{city} Airport", codes=False)
                      if e.feature == "site"]
+            towns = [e for e in self.gazetteer.lookup(city, codes=False)
+                     if e.feature in ("city", "village")]
+            if towns:
+                # The airports of the city the name means most ("London's main airport" is
+                # in England, not London, Ontario, whose airport is called "London Airport").
+                own = [e for e in sites if e.country_iso3 == towns[0].country_iso3]
+                sites = own or sites
             if sites:
                 return sites  # "Munich's main airport", "the airport in Aalborg"
         found = self.gazetteer.lookup(name)

@@ -412,6 +412,20 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "Lake Huron, the Pentagon said.", dt.date(2023, 2, 12),
         {"object": "unknown", "place": "Lake Huron", "precision": "region"},
         id="an object a fighter shot down is the unknown object, over the lake"),
+    pytest.param(
+        "RIGA - The tail section that washed up on Thursday on a beach near Ventspils came from "
+        "a Russian drone, the minister said.", dt.date(2025, 9, 19),
+        {"object": "drone", "country": "LVA", "date": dt.date(2025, 9, 18)},
+        id="wreckage washed up on a beach is a find"),
+    pytest.param(
+        "Departures from Heathrow were halted for an hour on Tuesday after a drone was reported "
+        "near the airport.", dt.date(2019, 1, 8),
+        {"place": "London Heathrow Airport"},
+        id="departures from an airport: the airport, not an origin"),
+    pytest.param(
+        "London's main airport halted take-offs on Tuesday evening after a drone was reported.",
+        dt.date(2019, 1, 8), {"country": "GBR"},
+        id="a city's main airport is in the city's state (not London, Ontario)"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
