@@ -57,6 +57,11 @@ _SINCE = re.compile(r"\bsince\s+(?:last\s+)?(?:(?:mon|tues|wednes|thurs|fri|satu
                     rf"the weekend|the night of|{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})",
                     re.I)
 _WEEK = re.compile(r"\bweeks?\b", re.I)
+# "in December last year", "in December 2023", "night after night in December": a month.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_IN_MONTH = re.compile(r"\bin\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + "|".join(_MONTHS) +
+                       r")(?:,?\s+(?P<year>(?:19|20)\d\d)|\s+(?P<last>last\s+year))?\b")
 _DAY_RANGE = re.compile(
     rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<d2>\d{{1,2}})\b(?!\s*(?:km|m\b|%))"
     rf"|\b(?P<e1>\d{{1,2}})\s*(?:-|–|and|to)\s*(?P<e2>\d{{1,2}})\s+{_MONTH}", re.I)
@@ -185,11 +190,39 @@ class Sighting:
                 nights = _ORDINALS.get(word) or int(word)
                 return self.date - dt.timedelta(days=max(nights - 1, 0)), self.date
             return self.date, self.date
+        month = self._month()
+        if month is not None:
+            return month
         if self.source.published is not None:
             days = FIND_UNDATED_DAYS if _FIND_OF.search(self.source.evidence or "") \
                 else UNDATED_DAYS
             return self.source.published - dt.timedelta(days=days), self.source.published
         return None
+
+    def _month(self) -> tuple[dt.date, dt.date] | None:
+        """An undated report's month ("drones crossed the base night after night in December
+        2023", told ten months later): every day of it, up to publication."""
+        from geoincidents.dates import DATE_RE
+
+        published = self.source.published
+        evidence = self.source.evidence or ""
+        months = list(_IN_MONTH.finditer(evidence))
+        if len(months) != 1 or published is None or DATE_RE.search(evidence):
+            return None  # a day named ("on Monday"), or two months: which is the incident's?
+        found = months[0]
+        mon = _MONTHS.index(found.group("mon")) + 1
+        if found.group("year"):
+            year = int(found.group("year"))
+        elif found.group("last"):
+            year = published.year - 1
+        else:
+            year = published.year if mon <= published.month else published.year - 1
+        first = dt.date(year, mon, 1)
+        if first > published:
+            return None
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) \
+            - dt.timedelta(days=1)
+        return first, min(last, published)
 
     @property
     def rank(self) -> int:

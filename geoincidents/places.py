@@ -58,6 +58,8 @@ _LOCAL = frozenset({"city", "village", "admin2", "admin1", "site"})
 _BEYOND = re.compile(r"\b(?:border with|borders with|from|toward|towards|into|neighbouring|"
                      r"neighboring|across)\s+(?:the\s+)?$", re.I)
 # Words of a longer name that are no place on their own ("Royal Street" is not in "Street").
+# What follows a dateline's place: its area, then a dash ("BUCHAREST -", "KARUP, Viborg -").
+_DATELINE_TAIL = re.compile(r"(?:,[^\n–—-]{1,60})?\s+[-–—]+\s")
 _GENERIC_WORDS = frozenset("""
 street st road avenue ave boulevard square park center centre university college school church
 hospital estate wing hall house tower bridge station airport port north south east west central
@@ -348,13 +350,13 @@ class Resolver:
                 if chosen[j] is not None and mentions[j] is not mention
                 and mentions[j].role == "location" and chosen[j].feature in _SPECIFIC
                 and not _BEYOND.search(text[max(0, mentions[j].start - 30):mentions[j].start])
-                # a town holds a name right after it ("Rozsypne, near Hrabove") or as its
-                # owner ("Zagreb's Jarun district"), not as the dateline a wire story was filed
-                # from ("WASHINGTON - ... near Deadhorse")
+                # a town holds a name near it ("Rozsypne, near Hrabove", "Zagreb's Jarun
+                # district"), not as the dateline a wire story was filed from ("WASHINGTON -
+                # ... near Deadhorse") or from far across the sentence
                 and (chosen[j].feature not in ("site", "village", "city")
-                     or 0 <= mentions[j].start - mention.end <= 80
-                     or re.fullmatch(r"(?:'s|’s)\s+(?:\w+\s+)?",
-                                     text[mentions[j].end:mention.start]))]
+                     or not (mentions[j].start <= 3
+                             and _DATELINE_TAIL.match(text, mentions[j].end))
+                     and -80 <= mentions[j].start - mention.end <= 80)]
         if same:
             # "X in Włodawa county, Lublin province": the first area right after the name;
             # otherwise the most specific one in the sentence.

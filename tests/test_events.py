@@ -290,6 +290,24 @@ def test_since_a_weekday_covers_every_night_from_then_to_publication():
     assert dated.window == (D(2024, 11, 18), D(2024, 12, 3))
 
 
+def test_an_undated_report_of_one_month_covers_that_month():
+    def told(text, published):
+        return dataclasses.replace(s("m", date=None, published=published),
+                                   source=Source("m", "m#1", None, published, text))
+
+    later = told("For 17 nights in December last year, drones flew over the base.",
+                 D(2024, 10, 13))
+    assert later.window == (D(2023, 12, 1), D(2023, 12, 31))
+    assert compatible(later, s("first", date=D(2023, 12, 6), published=D(2024, 3, 15)))
+    assert told("Night after night in December 2023, drones crossed the base.",
+                D(2024, 10, 14)).window == (D(2023, 12, 1), D(2023, 12, 31))
+    # two months, or a day named too: the month may date something else
+    assert told("Since Finland joined NATO in April last year; the previous one, in August "
+                "2022, near Porvoo.", D(2024, 6, 11)).window == (D(2024, 6, 4), D(2024, 6, 11))
+    assert told("Drones flew on Monday, the first since the ones in April.",
+                D(2024, 6, 11)).window == (D(2024, 6, 4), D(2024, 6, 11))
+
+
 def test_the_same_village_name_the_same_days_is_the_same_place():
     # "near Grindu" geocoded to the namesake 125 km away; the same days, the same state.
     tulcea = dataclasses.replace(s("a", state="ROU", lat=45.40, lon=28.22, precision="region",
