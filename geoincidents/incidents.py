@@ -640,12 +640,16 @@ def _clauses(text: str, s0: int, s1: int, mentions, places, starts) -> list[tupl
 
     body = text[s0:s1]
     for cut in _CLAUSE_CUT.finditer(body):
-        second = body[cut.end():]
-        if not ((_OBJECT_RE.search(second) or _ANAPHOR.search(second))
-                and _EVENT_RE.search(second)):
+        first, second = body[:cut.start()], body[cut.end():]
+        if not (placed(s0, s0 + cut.start()) and placed(s0 + cut.end(), s1)):
             continue
-        if placed(s0, s0 + cut.start()) and placed(s0 + cut.end(), s1):
+        if (_OBJECT_RE.search(second) or _ANAPHOR.search(second)) and _EVENT_RE.search(second):
             return [(s0, s0 + cut.start()), (s0 + cut.end(), s1)]
+        if not (_OBJECT_RE.search(second) or _EVENT_RE.search(second)) \
+                and _OBJECT_RE.search(first) and _EVENT_RE.search(first):
+            # "a drone fell on the Engels base, while a fuel truck blew up at the Dyagilevo
+            # base near Ryazan": nothing of the incident's happened at the second place
+            return [(s0, s0 + cut.start())]
     return [(s0, s1)]
 
 

@@ -426,6 +426,11 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "London's main airport halted take-offs on Tuesday evening after a drone was reported.",
         dt.date(2019, 1, 8), {"country": "GBR"},
         id="a city's main airport is in the city's state (not London, Ontario)"),
+    pytest.param(
+        "Media said a drone fell on the runway of the Engels bomber base in the Saratov region, "
+        "while a fuel truck blew up at the Dyagilevo base near Ryazan, killing three people.",
+        dt.date(2022, 12, 5), {"place": "Engels"},
+        id="a clause where nothing of the incident happened gives no site"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
