@@ -431,6 +431,12 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "while a fuel truck blew up at the Dyagilevo base near Ryazan, killing three people.",
         dt.date(2022, 12, 5), {"place": "Engels"},
         id="a clause where nothing of the incident happened gives no site"),
+    pytest.param(
+        "WASHINGTON - The FBI said on Thursday it had found no evidence that the drones reported "
+        "over New Jersey since last month pose a threat. Many of the sightings appear to be "
+        "manned aircraft flying lawfully.", dt.date(2024, 12, 12),
+        {"object": "drone", "place": "New Jersey"},
+        id="since last month is a running series, not background"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
