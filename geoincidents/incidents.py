@@ -58,6 +58,7 @@ _EVENT_RE = re.compile(
     r"seen|fl(?:ew|own|ying) (?:over|into|across|above|near|toward)|breach\w*|crossed|crossing|"
     r"closed|closure|shut|suspended|halted|released|fired|launched|intercept(?!ors?\b)\w*|"
     r"detected|tracked|came down|found|discovered|recovered|washed (?:up|ashore)|impact\w*|"
+    r"neutrali[sz]ed|"
     r"exploded|smashed|"
     r"lost from radar|spent|attack\w*|strik\w*|struck|bomb\w*|shell\w*|collid\w*|"
     r"collision)\b", re.I)
@@ -210,6 +211,9 @@ class _Draft:
     # "the aircraft", "the object": a definite, general name for an object already told of
     # (the drone of the sentence before), not a new one.
     recalled: bool = False
+    # Every object class its sentences name ("300 drones and missiles"): a later sentence
+    # about one of them ("ballistic missiles struck Nevatim") tells the same attack.
+    kinds: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         if self.main_dates < 0:
@@ -344,6 +348,10 @@ class IncidentExtractor:
                 if asides and not (_OBJECT_RE.search(rest) or _EVENT_RE.search(rest)):
                     continue  # the day of the summons or the denial, not the incident's
             if dm.group("how") and dm.group("how").lower() == "after":
+                if text[s0:dm.start()].strip():
+                    # "The incident came five days after drones crossed": five days after
+                    # that, not before publication (only a follow-up's opening counts back)
+                    continue
                 distance += 10_000  # "A week after drones shut X on Sept. 22": the day named
             dates.append((distance, day, dm.group(0)))
         dates.sort()
@@ -353,9 +361,11 @@ class IncidentExtractor:
             sites = [(-math.inf, None)]
         recalled = bool(obj_match) and obj in ("aircraft", "unknown") \
             and bool(_RECALLED.search(body, 0, obj_match.start()))
+        kinds = frozenset(k for m in _OBJECT_RE.finditer(body)
+                          for k, v in m.groupdict().items() if v) | {obj}
         return [_Draft(obj, sentence, loc, score, actor, attribution,
                        [(d, t) for _, d, t in dates], cues, [sentence], international,
-                       recalled=recalled)
+                       recalled=recalled, kinds=kinds)
                 for score, loc in sites]
 
     def _sites(self, scored: list[tuple[float, Place]], text: str = "") \
@@ -806,7 +816,8 @@ def _coarse(d: _Draft) -> bool:
 
 
 def _compatible_object(a: _Draft, b: _Draft) -> bool:
-    return a.obj == b.obj or "unknown" in (a.obj, b.obj) or b.recalled or a.recalled
+    return a.obj == b.obj or "unknown" in (a.obj, b.obj) or b.recalled or a.recalled \
+        or a.obj in b.kinds or b.obj in a.kinds
 
 
 def _absorb(target: _Draft, d: _Draft) -> None:
@@ -814,6 +825,7 @@ def _absorb(target: _Draft, d: _Draft) -> None:
     target.dates += d.dates
     target.international = target.international or d.international
     target.cues = max(target.cues, d.cues)
+    target.kinds = target.kinds | d.kinds
     if target.obj == "unknown":
         target.obj = d.obj
     if d.location is not None and (target.location is None or _more_specific(d, target)):

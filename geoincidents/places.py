@@ -351,12 +351,15 @@ class Resolver:
                 and mentions[j].role == "location" and chosen[j].feature in _SPECIFIC
                 and not _BEYOND.search(text[max(0, mentions[j].start - 30):mentions[j].start])
                 # a town holds a name near it ("Rozsypne, near Hrabove", "Zagreb's Jarun
-                # district"), not as the dateline a wire story was filed from ("WASHINGTON -
-                # ... near Deadhorse") or from far across the sentence
+                # district"), not from far across the sentence
                 and (chosen[j].feature not in ("site", "village", "city")
-                     or not (mentions[j].start <= 3
-                             and _DATELINE_TAIL.match(text, mentions[j].end))
-                     and -80 <= mentions[j].start - mention.end <= 80)]
+                     or -80 <= mentions[j].start - mention.end <= 80
+                     or _is_dateline(text, mentions[j]))]
+        # The dateline's town only when the sentence names no other: "WARSAW - ... over
+        # Parkowa Street" is in Warsaw, "WASHINGTON - ... off Alaska's northern coast near
+        # Deadhorse" is in Alaska.
+        if any(not _is_dateline(text, mentions[j]) for j, _ in same):
+            same = [(j, e) for j, e in same if not _is_dateline(text, mentions[j])]
         if same:
             # "X in Włodawa county, Lublin province": the first area right after the name;
             # otherwise the most specific one in the sentence.
@@ -450,6 +453,11 @@ _STATES = frozenset({"country", "admin1", "region", "continent"})
 # Minnesota, "Ontarians" -> Ontario, "Dagestani" -> Dagestan, "Philippine" -> Philippines.
 _DEMONYM_ENDINGS = ("ians", "ans", "ns", "ian", "an", "ese", "ish", "i", "s", "")
 _NAME_ENDINGS = ("", "a", "o", "ia", "s", "es")
+
+
+def _is_dateline(text: str, m: Mention) -> bool:
+    """Whether a mention is the place a story is filed from ("WARSAW -" at its head)."""
+    return m.start <= 3 and bool(_DATELINE_TAIL.match(text, m.end))
 
 
 def _variants(name: str) -> list[tuple[str, frozenset[str] | None]]:

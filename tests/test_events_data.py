@@ -1,5 +1,5 @@
 """Consistency of the event-clustering evaluation data: the development set (tests/data/events/)
-and the held-out sets (tests/data/events_heldout/, events_heldout2/ ... events_heldout7/).
+and the held-out sets (tests/data/events_heldout/, events_heldout2/ ... events_heldout8/).
 
 Only the files are checked here; no extractor or clusterer is run (the held-out set is for a
 final measurement with benchmarks/report_events.py, never for tests that tune)."""
@@ -23,7 +23,8 @@ SETS = {"development": (DATA, r"E\d{2}", r"r\d{3}", 20, 70),
         "held-out 4": (DATA.parent / "events_heldout4", r"M\d{2}", r"m\d{3}", 10, 30),
         "held-out 5": (DATA.parent / "events_heldout5", r"N\d{2}", r"n\d{3}", 10, 30),
         "held-out 6": (DATA.parent / "events_heldout6", r"P\d{2}", r"p\d{3}", 10, 30),
-        "held-out 7": (DATA.parent / "events_heldout7", r"Q\d{2}", r"q\d{3}", 10, 30)}
+        "held-out 7": (DATA.parent / "events_heldout7", r"Q\d{2}", r"q\d{3}", 10, 30),
+        "held-out 8": (DATA.parent / "events_heldout8", r"R\d{2}", r"r\d{3}", 10, 30)}
 OBJECTS = {"drone", "missile", "aircraft", "balloon"}
 PRECISIONS = {"site", "village", "city", "admin2", "admin1", "country", "region"}
 TRUTH_KEYS = {"event", "object", "date", "country_iso3", "lat", "lon", "precision", "max_error_km",

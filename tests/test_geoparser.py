@@ -465,6 +465,15 @@ def test_a_name_the_gazetteer_lacks_is_not_put_in_the_wire_datelines_city():
     assert found["Jarun district"].precision == "city"  # in Zagreb, its owner
 
 
+def test_a_local_name_is_in_the_datelines_city_when_nothing_else_is_named():
+    from geoincidents.geoparser import default_geoparser
+
+    found = by_text(default_geoparser().geoparse(
+        "WARSAW - Guards neutralised a drone flying over government buildings on Parkowa Street "
+        "on Monday."))
+    assert found["Parkowa Street"].precision == "city" and "Warsaw" in found["Parkowa Street"].note
+
+
 def test_the_great_lakes_are_water_not_towns():
     from geoincidents.geoparser import default_geoparser
 

@@ -437,6 +437,16 @@ def test_a_missile_fired_by_a_fighter_is_its_weapon_not_the_object(extractor):
         "manned aircraft flying lawfully.", dt.date(2024, 12, 12),
         {"object": "drone", "place": "New Jersey"},
         id="since last month is a running series, not background"),
+    pytest.param(
+        "Iran launched hundreds of drones and missiles at Israel overnight, the military said. "
+        "A few ballistic missiles struck the Nevatim air base, causing light damage.",
+        dt.date(2024, 4, 14), {"country": "ISR"},
+        id="a later sentence about one of the objects named is the same attack"),
+    pytest.param(
+        "WARSAW - A drone was neutralised over government buildings in central Warsaw on "
+        "Monday. The incident came five days after Russian drones crossed into eastern Poland.",
+        dt.date(2025, 9, 16), {"date": dt.date(2025, 9, 15), "object": "drone"},
+        id="came five days after: counted from the incident, not from publication"),
 ])
 def test_one_incident_as_the_text_tells_it(extractor, text, published, expected):
     inc = _only(extractor, text, published)
